@@ -1,0 +1,1 @@
+"""Subcommands of `marsad`: one module each, with `register(subparsers)` setting `func`."""

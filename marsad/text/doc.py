@@ -1,0 +1,158 @@
+"""The Doc: the one shared analysis of an article that every extractor reads.
+
+    doc = analyse_text(text, published=date(2024, 8, 11))
+    doc.tokens[i].key        # lexicon key (proclitics stripped, article kept)
+    doc.span(start, end)     # a Span whose text is the original substring
+    doc.sentences            # Sentence(start, end, first, last) with token ranges
+
+Tokens and sentences are found on the normalised text (see `normalize.py`) and carry
+offsets into the original text, so extractors never need to re-tokenise or re-normalise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator
+
+from marsad.text.normalize import normalize_with_map
+from marsad.text.segment import Segments, segment
+from marsad.types import Span
+
+AR_LETTERS = "\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff"
+_TOKEN_RE = re.compile(
+    rf"(?P<ar>[{AR_LETTERS}]+)"
+    r"|(?P<num>\d+(?:[.,]\d+)*)"
+    r"|(?P<lat>[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)*)"
+    r"|(?P<punct>[^\s\w]|_)"
+)
+# Sentence ends: . ! ? ؟ (and runs of them, …) optionally followed by closing quotes and
+# brackets, then whitespace; or a line break.  "5.5" and "U.S" stay inside a sentence.
+_SENT_END_RE = re.compile(r"(?:[.!?؟…]+[\"'»”’)\]]*(?=\s|$))|\n+")
+QUOTE_OPEN = "\"«“„'‘"
+QUOTE_CLOSE = "\"»”'’"
+
+
+@dataclass(slots=True)
+class Token:
+    i: int
+    start: int  # offsets in the original text
+    end: int
+    text: str  # original surface form
+    norm: str  # normalised surface form
+    kind: str  # ar | num | lat | punct
+    sent: int
+    seg: Segments
+    key_start: int  # original offset where the token's key begins (after proclitics)
+
+    @property
+    def key(self) -> str:
+        return self.seg.key
+
+    @property
+    def stem(self) -> str:
+        return self.seg.stem
+
+    @property
+    def pre(self) -> str:
+        return self.seg.pre
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind != "punct"
+
+
+@dataclass(slots=True)
+class Sentence:
+    i: int
+    start: int
+    end: int
+    first: int  # index of its first token
+    last: int  # index one past its last token
+
+
+class Doc:
+    def __init__(self, text: str, published: date | None = None):
+        self.text = text
+        self.published = published
+        self.norm, self.index = normalize_with_map(text)
+        self.tokens: list[Token] = []
+        self.sentences: list[Sentence] = []
+        self._tokenise()
+        self._char_tok: list[int] | None = None
+
+    # -- construction -------------------------------------------------------------------
+    def _tokenise(self) -> None:
+        norm, index, text = self.norm, self.index, self.text
+        # sentence boundaries in normalised offsets
+        bounds = [m.end() for m in _SENT_END_RE.finditer(norm)]
+        bi, sent = 0, 0
+        for m in _TOKEN_RE.finditer(norm):
+            ns, ne = m.span()
+            while bi < len(bounds) and bounds[bi] <= ns:
+                bi += 1
+                if self.tokens and self.tokens[-1].sent == sent:
+                    sent += 1
+            kind = m.lastgroup
+            w = m.group()
+            seg = segment(w) if kind == "ar" else Segments("", False, w, "")
+            start, end = index[ns], index[ne - 1] + 1
+            key_start = index[ns + len(seg.pre)] if seg.pre else start
+            self.tokens.append(Token(len(self.tokens), start, end, text[start:end], w, kind, sent,
+                                     seg, key_start))
+        # sentences from token runs
+        toks = self.tokens
+        i = 0
+        while i < len(toks):
+            j = i
+            s = toks[i].sent
+            while j < len(toks) and toks[j].sent == s:
+                j += 1
+            self.sentences.append(Sentence(len(self.sentences), toks[i].start, toks[j - 1].end, i, j))
+            i = j
+        for k, s in enumerate(self.sentences):
+            s.i = k
+            for t in toks[s.first:s.last]:
+                t.sent = k
+
+    # -- helpers for extractors ----------------------------------------------------------
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.text[start:end])
+
+    def token_span(self, first: int, last: int, *, strip_proclitic: bool = True) -> Span:
+        """Span from token `first` to token `last - 1`; starts after the proclitics of the
+        first token when asked (the bare form the annotation guidelines prefer)."""
+        a = self.tokens[first]
+        start = a.key_start if strip_proclitic else a.start
+        return self.span(start, self.tokens[last - 1].end)
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the token covering original offset `offset`, or None."""
+        if self._char_tok is None:
+            m = [-1] * (len(self.text) + 1)
+            for t in self.tokens:
+                for c in range(t.start, t.end):
+                    m[c] = t.i
+            self._char_tok = m
+        if 0 <= offset < len(self._char_tok) and self._char_tok[offset] >= 0:
+            return self._char_tok[offset]
+        return None
+
+    def sentence_of(self, token_index: int) -> Sentence:
+        return self.sentences[self.tokens[token_index].sent]
+
+    def sentence_tokens(self, s: Sentence) -> list[Token]:
+        return self.tokens[s.first:s.last]
+
+    def iter_sentences(self) -> Iterator[tuple[Sentence, list[Token]]]:
+        for s in self.sentences:
+            yield s, self.tokens[s.first:s.last]
+
+    def norm_slice(self, start: int, end: int) -> str:
+        """Normalised form of the original substring [start, end)."""
+        from marsad.text.normalize import normalize
+        return normalize(self.text[start:end])
+
+
+def analyse_text(text: str, published: date | None = None) -> Doc:
+    return Doc(text, published)
