@@ -42,6 +42,11 @@ def decode_bytes(data: bytes, where: str, declared: str | None = None) -> tuple[
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
+    # truncated or sparsely damaged UTF-8 (a cut download, one bad byte): keep what decodes.
+    # Checked before cp1256, since UTF-8 Arabic read as cp1256 also "looks Arabic" (mojibake).
+    repaired = data.decode("utf-8", errors="replace")
+    if repaired.count("\ufffd") <= max(1, len(repaired) // 200):
+        return repaired, "utf-8 (repaired)"
     # cp1256 maps almost every byte, so accept it only when the result reads as Arabic
     try:
         text = data.decode("cp1256")
@@ -52,7 +57,4 @@ def decode_bytes(data: bytes, where: str, declared: str | None = None) -> tuple[
         arabic = sum(1 for c in text if "\u0600" <= c <= "\u06ff")
         if letters and arabic / letters > 0.3:
             return text, "cp1256"
-    # truncated or partly broken UTF-8: keep what decodes, mark the rest
-    if utf8_error.start > len(data) * 0.9 or utf8_error.start >= len(data) - 4:
-        return data.decode("utf-8", errors="replace"), "utf-8 (repaired)"
     raise InputError(f"{where}: not UTF-8 (byte {utf8_error.start}) and not Arabic cp1256 text")

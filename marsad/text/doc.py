@@ -29,6 +29,7 @@ _TOKEN_RE = re.compile(
 # Sentence ends: . ! ? ؟ (and runs of them, …) optionally followed by closing quotes and
 # brackets, then whitespace; or a line break.  "5.5" and "U.S" stay inside a sentence.
 _SENT_END_RE = re.compile(r"(?:[.!?؟…]+[\"'»”’)\]]*(?=\s|$))|\n+")
+_TRAILING_MARKS = frozenset("".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670\u0640")
 QUOTE_OPEN = "\"«“„'‘"
 QUOTE_CLOSE = "\"»”'’"
 
@@ -97,6 +98,8 @@ class Doc:
             w = m.group()
             seg = segment(w) if kind == "ar" else Segments("", False, w, "")
             start, end = index[ns], index[ne - 1] + 1
+            while end < len(text) and text[end] in _TRAILING_MARKS:  # a word's last haraka is part of it
+                end += 1
             key_start = index[ns + len(seg.pre)] if seg.pre else start
             self.tokens.append(Token(len(self.tokens), start, end, text[start:end], w, kind, sent,
                                      seg, key_start))
