@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from time import perf_counter
 
 from marsad.text import Doc, analyse_text
 from marsad.types import Article, Entity, Event, Place, Quote, Record, TimeExpr
@@ -27,21 +28,52 @@ def published_date(value: str | None) -> date | None:
         return None
 
 
-def analyse_doc(doc: Doc) -> Layers:
+class _Clock:
+    """Accumulates seconds per stage into `timings` (for bench/throughput.py); free when off."""
+
+    def __init__(self, timings: dict | None):
+        self.timings = timings
+        self.t = perf_counter() if timings is not None else 0.0
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.t
+            self.t = now
+
+
+def analyse_doc(doc: Doc, timings: dict | None = None) -> Layers:
     from marsad.extract import actors, entities, events, places, quotes, times
 
+    clock = _Clock(timings)
     layers = Layers()
-    layers.entities = actors.resolve_actors(doc, entities.extract_entities(doc))
+    ents = entities.extract_entities(doc)
+    clock.lap("entities")
+    layers.entities = actors.resolve_actors(doc, ents)
+    clock.lap("actors")
     layers.times = times.extract_times(doc)
+    if doc.published is None:
+        # no publication date: the article's own latest full date stands in, and the record
+        # says so (relative dates were resolved against it, or left unresolved without it)
+        inferred = times.infer_publication_date(doc, layers.times)
+        if inferred is not None:
+            doc.published = inferred
+            layers.notes["published_inferred"] = inferred.isoformat()
+    clock.lap("times")
     layers.places = places.extract_places(doc, layers.entities)
+    clock.lap("places")
     layers.quotes = quotes.extract_quotes(doc, layers)
+    clock.lap("quotes")
     layers.events = events.extract_events(doc, layers)
+    clock.lap("events")
     return layers
 
 
-def analyse(article: Article) -> Record:
+def analyse(article: Article, timings: dict | None = None) -> Record:
+    clock = _Clock(timings)
     doc = analyse_text(article.text, published_date(article.published))
-    layers = analyse_doc(doc)
+    clock.lap("text")
+    layers = analyse_doc(doc, timings)
     return Record(article=article, entities=layers.entities, times=layers.times,
                   places=layers.places, quotes=layers.quotes, events=layers.events,
                   notes=layers.notes)
