@@ -55,10 +55,11 @@ def run(args) -> int:
     if inputs == ["-"] and sys.stdin.isatty():
         raise UserError("no input: give files or folders, or pipe an article into 'marsad extract -'")
     try:
-        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+        to_file = args.output not in (None, "-")
+        out = open(args.output, "w", encoding="utf-8") if to_file else sys.stdout
     except OSError as e:
         raise UserError(f"{args.output}: cannot write ({e.strerror})") from None
-    show = args.progress if args.progress is not None else (bool(args.output) and sys.stderr.isatty())
+    show = args.progress if args.progress is not None else (to_file and sys.stderr.isatty())
     bar = None
     if show:
         from tqdm import tqdm

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Iterator
 
@@ -72,6 +73,11 @@ class Sentence:
     last: int  # index one past its last token
 
 
+@lru_cache(maxsize=50_000)
+def _plain_segments(w: str) -> Segments:
+    return Segments("", False, w, "")
+
+
 class Doc:
     def __init__(self, text: str, published: date | None = None):
         self.text = text
@@ -85,38 +91,41 @@ class Doc:
     # -- construction -------------------------------------------------------------------
     def _tokenise(self) -> None:
         norm, index, text = self.norm, self.index, self.text
-        # sentence boundaries in normalised offsets
+        n_text = len(text)
+        identity = len(norm) == n_text  # no deleted marks: offsets need no mapping
+        # sentence boundaries (normalised offsets), consumed in order as tokens go by
         bounds = [m.end() for m in _SENT_END_RE.finditer(norm)]
-        bi, sent = 0, 0
+        bounds.append(len(norm) + 1)
+        next_bound = bounds[0]
+        bi = sent = 0
+        sent_first = 0
+        toks = self.tokens
+        sents = self.sentences
+        append = toks.append
         for m in _TOKEN_RE.finditer(norm):
             ns, ne = m.span()
-            while bi < len(bounds) and bounds[bi] <= ns:
-                bi += 1
-                if self.tokens and self.tokens[-1].sent == sent:
+            if ns >= next_bound:
+                while bounds[bi] <= ns:
+                    bi += 1
+                next_bound = bounds[bi]
+                if len(toks) > sent_first:  # close the sentence (boundaries with no tokens merge)
+                    sents.append(Sentence(sent, toks[sent_first].start, toks[-1].end, sent_first, len(toks)))
                     sent += 1
+                    sent_first = len(toks)
             kind = m.lastgroup
             w = m.group()
-            seg = segment(w) if kind == "ar" else Segments("", False, w, "")
-            start, end = index[ns], index[ne - 1] + 1
-            while end < len(text) and text[end] in _TRAILING_MARKS:  # a word's last haraka is part of it
-                end += 1
-            key_start = index[ns + len(seg.pre)] if seg.pre else start
-            self.tokens.append(Token(len(self.tokens), start, end, text[start:end], w, kind, sent,
-                                     seg, key_start))
-        # sentences from token runs
-        toks = self.tokens
-        i = 0
-        while i < len(toks):
-            j = i
-            s = toks[i].sent
-            while j < len(toks) and toks[j].sent == s:
-                j += 1
-            self.sentences.append(Sentence(len(self.sentences), toks[i].start, toks[j - 1].end, i, j))
-            i = j
-        for k, s in enumerate(self.sentences):
-            s.i = k
-            for t in toks[s.first:s.last]:
-                t.sent = k
+            seg = segment(w) if kind == "ar" else _plain_segments(w)
+            if identity:
+                start, end = ns, ne
+                key_start = ns + len(seg.pre)
+            else:
+                start, end = index[ns], index[ne - 1] + 1
+                while end < n_text and text[end] in _TRAILING_MARKS:  # a word's last haraka is part of it
+                    end += 1
+                key_start = index[ns + len(seg.pre)] if seg.pre else start
+            append(Token(len(toks), start, end, text[start:end], w, kind, sent, seg, key_start))
+        if len(toks) > sent_first:
+            sents.append(Sentence(sent, toks[sent_first].start, toks[-1].end, sent_first, len(toks)))
 
     # -- helpers for extractors ----------------------------------------------------------
     def span(self, start: int, end: int) -> Span:

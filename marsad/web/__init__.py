@@ -1,0 +1,1 @@
+"""The analysts' dashboard: static assets under `static/`, served by `marsad.api.app`."""

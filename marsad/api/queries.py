@@ -1,0 +1,526 @@
+"""Read-side queries for the API and dashboard, built on `marsad.store.models`.
+
+Everything here is a SQLAlchemy expression (bound parameters, never string-built SQL), and
+everything that can grow with the corpus is paginated or aggregated in the database, so the
+dashboard stays quick on 100k events: the browser only ever receives one page of rows,
+per-day/type/country counts, and one point per place.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from marsad.store.models import (
+    Actor,
+    Article,
+    CanonicalEvent,
+    Event,
+    EventSource,
+    TimeExpr,
+)
+
+# Columns the event table may be sorted by (whitelist: the sort key never reaches SQL as text).
+EVENT_SORTS: dict[str, Any] = {
+    "date": Event.date, "type": Event.type, "mode": Event.mode, "country": Event.country,
+    "admin1": Event.admin1, "location": Event.location_name, "actor": Event.actor_text,
+    "recipient": Event.recipient_text, "confidence": Event.confidence, "outlet": Article.outlet,
+    "published": Article.published_date, "id": Event.id,
+}
+CANONICAL_SORTS: dict[str, Any] = {
+    "date": CanonicalEvent.date, "type": CanonicalEvent.type, "country": CanonicalEvent.country,
+    "sources": CanonicalEvent.n_sources, "articles": CanonicalEvent.n_articles,
+    "confidence": CanonicalEvent.confidence, "id": CanonicalEvent.id,
+}
+_CODE = re.compile(r"^[A-Z0-9]{3,}$")
+
+
+# Spellings Arabic writers (and our normaliser) treat as one: a query with ادلب must find إدلب.
+# Only positions where the variants occur become the single-character wildcard `_`: hamzated
+# alefs anywhere, a bare alef at word start (or after ال), final ya/alef maqsura, final
+# ta marbuta/ha. Anything wider (every ي) would make صيدا match الصفدي.
+_AR_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")  # tatweel and diacritics
+_AR_VARIANTS = re.compile(
+    "[\u0623\u0625\u0622\u0671]"                       # أ إ آ ٱ
+    "|(?:(?<![\u0621-\u064a])|(?<=(?<![\u0621-\u064a])\u0627\u0644))\u0627"  # initial ا, الا
+    "|[\u064a\u0649\u0629\u0647](?![\u0621-\u064a])")  # final ي ى ة ه
+
+
+def _like(s: str) -> str:
+    """A LIKE pattern matching `s` anywhere (escape char is backslash); LIKE's own wildcards in
+    `s` are literal, Arabic spelling variants are tolerated (see _AR_VARIANTS)."""
+    s = _AR_MARKS.sub("", s)
+    s = s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "%" + _AR_VARIANTS.sub("_", s) + "%"
+
+
+@dataclass(slots=True)
+class EventFilter:
+    """The dashboard's filters; every field optional, all given ones must hold (AND)."""
+    types: list[str] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    admin1: str | None = None
+    actor: str | None = None          # CAMEO-style code (prefix) or part of a name
+    date_from: date | None = None
+    date_to: date | None = None
+    bbox: tuple[float, float, float, float] | None = None  # minlon, minlat, maxlon, maxlat
+    q: str | None = None              # free text over trigger, arguments, place and title
+    status: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    article_id: int | None = None
+
+
+def actor_condition(value: str, code_cols: list[Any], text_cols: list[Any]) -> Any:
+    """Actor given as a code ("IRQ", "IRQGOV": prefix match) or as a name (substring)."""
+    value = value.strip()
+    conds = [c.ilike(_like(value), escape="\\") for c in text_cols]
+    if _CODE.match(value.upper()) and value.isascii():
+        conds += [c.like(value.upper() + "%") for c in code_cols]
+    return or_(*conds)
+
+
+def event_conditions(f: EventFilter) -> list[Any]:
+    conds: list[Any] = []
+    if f.types:
+        conds.append(Event.type.in_(f.types))
+    if f.modes:
+        conds.append(Event.mode.in_(f.modes))
+    if f.status:
+        conds.append(Event.status.in_(f.status))
+    if f.countries:
+        conds.append(Event.country.in_(f.countries))
+    if f.admin1:
+        conds.append(Event.admin1.ilike(_like(f.admin1), escape="\\"))
+    if f.actor:
+        conds.append(actor_condition(f.actor, [Event.actor_code, Event.recipient_code],
+                                     [Event.actor_text, Event.recipient_text]))
+    if f.date_from:
+        conds.append(Event.date >= f.date_from)
+    if f.date_to:
+        conds.append(Event.date <= f.date_to)
+    if f.bbox:
+        minlon, minlat, maxlon, maxlat = f.bbox
+        conds += [Event.lat.is_not(None), Event.lat >= minlat, Event.lat <= maxlat,
+                  Event.lon >= minlon, Event.lon <= maxlon]
+    if f.q:
+        pat = _like(f.q.strip())
+        conds.append(or_(*[c.ilike(pat, escape="\\") for c in (
+            Event.trigger_text, Event.actor_text, Event.recipient_text, Event.location_text,
+            Event.location_name, Article.title)]))
+    if f.outlet:
+        conds.append(Article.outlet == f.outlet)
+    if f.article_id is not None:
+        conds.append(Event.article_id == f.article_id)
+    return conds
+
+
+def _events_base(f: EventFilter) -> Select:
+    # Only the latest version of an article keeps layers, but say so: old rows never leak.
+    return (select(Event).join(Article, Event.article_id == Article.id)
+            .where(Article.is_latest.is_(True), *event_conditions(f)))
+
+
+def order_clause(sort: str, sorts: dict[str, Any], tiebreak: Any) -> list[Any]:
+    """`date` ascending, `-date` descending; unknown keys fall back to newest first."""
+    desc = sort.startswith("-")
+    col = sorts.get(sort.lstrip("-"))
+    if col is None:
+        col, desc = sorts["date"], True
+    primary = col.desc() if desc else col.asc()
+    # NULLs last either way: an undated event should not top a "newest first" table.
+    return [col.is_(None), primary, tiebreak.desc() if desc else tiebreak.asc()]
+
+
+def count(session: Session, stmt: Select) -> int:
+    return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+
+
+# ---------------------------------------------------------------- serialisation
+
+def _span(text: str | None, start: int | None, end: int | None, **extra: Any) -> dict | None:
+    if start is None or end is None:
+        return None
+    return {"text": text, "start": start, "end": end, **extra}
+
+
+def event_json(v: Event, article: Article | None = None) -> dict[str, Any]:
+    a = article if article is not None else v.article
+    loc = None
+    if v.location_start is not None or v.location_name or v.country or v.lat is not None:
+        loc = {"text": v.location_text, "start": v.location_start, "end": v.location_end,
+               "name": v.location_name, "country": v.country, "admin1": v.admin1,
+               "lat": v.lat, "lon": v.lon, "geonameid": v.geonameid,
+               "precision": v.geo_precision}
+    return {
+        "id": v.id, "eid": v.eid, "article_id": v.article_id, "canonical_id": v.canonical_id,
+        "type": v.type, "mode": v.mode, "status": v.status, "contexts": v.contexts or [],
+        "trigger": _span(v.trigger_text, v.trigger_start, v.trigger_end),
+        "actor": _span(v.actor_text, v.actor_start, v.actor_end, entity=v.actor_entity,
+                       code=v.actor_code) or ({"text": None, "code": v.actor_code}
+                                              if v.actor_code else None),
+        "recipient": _span(v.recipient_text, v.recipient_start, v.recipient_end,
+                           entity=v.recipient_entity, code=v.recipient_code)
+        or ({"text": None, "code": v.recipient_code} if v.recipient_code else None),
+        "location": loc,
+        "date": ({"value": v.date_value, "precision": v.date_precision, "from": v.date_from,
+                  "day": v.date.isoformat() if v.date else None}
+                 if (v.date_value or v.date) else None),
+        "size": {"dead": v.dead, "injured": v.injured, "arrested": v.arrested},
+        "cameo_root": v.cameo_root, "acled": v.acled, "confidence": v.confidence,
+        "sentence": ({"start": v.sentence_start, "end": v.sentence_end}
+                     if v.sentence_start is not None else None),
+        "mentions": v.mentions or [],
+        "article": ({"id": a.id, "key": a.key, "title": a.title, "outlet": a.outlet,
+                     "url": a.url, "published": a.published} if a is not None else None),
+    }
+
+
+def flat_event_row(v: Event, a: Article) -> dict[str, Any]:
+    """One event as a flat row for CSV/Parquet: the columns analysts load into a sheet."""
+    return {
+        "event_id": v.id, "canonical_id": v.canonical_id, "date": v.date.isoformat() if v.date else None,
+        "date_value": v.date_value, "date_precision": v.date_precision, "date_from": v.date_from,
+        "type": v.type, "mode": v.mode, "status": v.status,
+        "contexts": ";".join(v.contexts or []), "trigger": v.trigger_text,
+        "actor": v.actor_text, "actor_code": v.actor_code,
+        "recipient": v.recipient_text, "recipient_code": v.recipient_code,
+        "location": v.location_text, "location_name": v.location_name, "country": v.country,
+        "admin1": v.admin1, "lat": v.lat, "lon": v.lon, "geonameid": v.geonameid,
+        "geo_precision": v.geo_precision, "dead": v.dead, "injured": v.injured,
+        "arrested": v.arrested, "cameo_root": v.cameo_root, "acled": v.acled,
+        "confidence": v.confidence, "article_id": a.id, "article_key": a.key, "outlet": a.outlet,
+        "url": a.url, "published": a.published, "title": a.title,
+        "sentence": (a.text[v.sentence_start:v.sentence_end]
+                     if v.sentence_start is not None and v.sentence_end is not None else None),
+    }
+
+
+FLAT_COLUMNS = [
+    "event_id", "canonical_id", "date", "date_value", "date_precision", "date_from", "type", "mode",
+    "status", "contexts", "trigger", "actor", "actor_code", "recipient", "recipient_code",
+    "location", "location_name", "country", "admin1", "lat", "lon", "geonameid", "geo_precision",
+    "dead", "injured", "arrested", "cameo_root", "acled", "confidence", "article_id",
+    "article_key", "outlet", "url", "published", "title", "sentence"]
+
+
+# ---------------------------------------------------------------- events
+
+def list_events(session: Session, f: EventFilter, *, sort: str = "-date", limit: int = 50,
+                offset: int = 0) -> dict[str, Any]:
+    stmt = _events_base(f)
+    total = count(session, stmt)
+    rows = session.scalars(stmt.options(selectinload(Event.article).load_only(
+        Article.id, Article.key, Article.title, Article.outlet, Article.url, Article.published))
+        .order_by(*order_clause(sort, EVENT_SORTS, Event.id)).limit(limit).offset(offset)).all()
+    return {"total": total, "limit": limit, "offset": offset, "sort": sort,
+            "items": [event_json(v) for v in rows]}
+
+
+def iter_event_rows(session: Session, f: EventFilter, *, sort: str = "-date",
+                    limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """Flat rows for downloads, streamed in chunks so a big export stays in bounded memory."""
+    stmt = (select(Event, Article).join(Article, Event.article_id == Article.id)
+            .where(Article.is_latest.is_(True), *event_conditions(f))
+            .order_by(*order_clause(sort, EVENT_SORTS, Event.id)))
+    if limit:
+        stmt = stmt.limit(limit)
+    for v, a in session.execute(stmt.execution_options(yield_per=1000)):
+        yield flat_event_row(v, a)
+
+
+def _time_for_event(v: Event, times: list[TimeExpr]) -> TimeExpr | None:
+    """The date has no span in the record; point at the time expression that stated it: the
+    one with the same value inside the event's sentence, else the nearest one in the article
+    (news often dates an act once, in the lead, and refers back to it)."""
+    if v.date_from != "text" or not v.date_value:
+        return None
+    same = [t for t in times if t.value == v.date_value]
+    if not same:
+        return None
+    s0, s1 = v.sentence_start or 0, v.sentence_end or 0
+    inside = [t for t in same if t.start >= s0 and t.end <= s1]
+    if inside:
+        return inside[0]
+    return min(same, key=lambda t: (abs(t.start - v.trigger_start), t.start))
+
+
+def event_detail(session: Session, event_id: int) -> dict[str, Any] | None:
+    v = session.get(Event, event_id)
+    if v is None:
+        return None
+    a = v.article
+    out = event_json(v, a)
+    s0, s1 = v.sentence_start, v.sentence_end
+    out["sentence"] = ({"start": s0, "end": s1, "text": a.text[s0:s1]}
+                       if s0 is not None and s1 is not None else None)
+    hl: list[dict[str, Any]] = []
+    for role, t, s, e in (("trigger", v.trigger_text, v.trigger_start, v.trigger_end),
+                          ("actor", v.actor_text, v.actor_start, v.actor_end),
+                          ("recipient", v.recipient_text, v.recipient_start, v.recipient_end),
+                          ("location", v.location_text, v.location_start, v.location_end)):
+        if s is not None and e is not None:
+            hl.append({"role": role, "text": t, "start": s, "end": e})
+    for m in v.mentions or []:
+        if isinstance(m, dict) and m.get("start") is not None:
+            hl.append({"role": "mention", "text": m.get("text"), "start": m["start"], "end": m["end"]})
+    t = _time_for_event(v, list(a.times))
+    if t is not None:
+        hl.append({"role": "date", "text": t.text, "start": t.start, "end": t.end})
+    out["highlights"] = sorted(hl, key=lambda h: (h["start"], h["end"]))
+    out["article"] = {"id": a.id, "key": a.key, "title": a.title, "outlet": a.outlet, "url": a.url,
+                      "published": a.published, "text": a.text}
+    out["canonical"] = canonical_detail(session, v.canonical_id) if v.canonical_id else None
+    out["sources"] = out["canonical"]["sources"] if out["canonical"] else [
+        {"article_id": a.id, "event_id": v.id, "outlet": a.outlet, "url": a.url,
+         "published": a.published, "title": a.title, "similarity": None}]
+    return out
+
+
+# ---------------------------------------------------------------- canonical events
+
+def canonical_conditions(f: EventFilter) -> list[Any]:
+    C = CanonicalEvent
+    conds: list[Any] = []
+    if f.types:
+        conds.append(C.type.in_(f.types))
+    if f.modes:
+        conds.append(C.mode.in_(f.modes))
+    if f.countries:
+        conds.append(C.country.in_(f.countries))
+    if f.admin1:
+        conds.append(C.admin1.ilike(_like(f.admin1), escape="\\"))
+    if f.actor:
+        conds.append(actor_condition(f.actor, [C.actor_code, C.recipient_code],
+                                     [C.actor_name, C.recipient_name]))
+    if f.date_from:
+        conds.append(C.date >= f.date_from)
+    if f.date_to:
+        conds.append(C.date <= f.date_to)
+    if f.bbox:
+        minlon, minlat, maxlon, maxlat = f.bbox
+        conds += [C.lat.is_not(None), C.lat >= minlat, C.lat <= maxlat, C.lon >= minlon, C.lon <= maxlon]
+    if f.q:
+        pat = _like(f.q.strip())
+        conds.append(or_(*[c.ilike(pat, escape="\\") for c in (
+            C.location_name, C.actor_name, C.recipient_name)]))
+    return conds
+
+
+def canonical_json(c: CanonicalEvent) -> dict[str, Any]:
+    return {"id": c.id, "type": c.type, "mode": c.mode,
+            "date": c.date.isoformat() if c.date else None, "date_precision": c.date_precision,
+            "location": {"name": c.location_name, "country": c.country, "admin1": c.admin1,
+                         "lat": c.lat, "lon": c.lon, "precision": c.geo_precision},
+            "actor": {"name": c.actor_name, "code": c.actor_code},
+            "recipient": {"name": c.recipient_name, "code": c.recipient_code},
+            "size": {"dead": c.dead, "injured": c.injured, "arrested": c.arrested},
+            "cameo_root": c.cameo_root, "acled": c.acled, "confidence": c.confidence,
+            "n_sources": c.n_sources, "n_articles": c.n_articles, "n_events": c.n_events,
+            "first_published": c.first_published.isoformat() if c.first_published else None,
+            "representative_id": c.representative_id}
+
+
+def _source_json(s: EventSource) -> dict[str, Any]:
+    return {"article_id": s.article_id, "event_id": s.event_id, "outlet": s.outlet, "url": s.url,
+            "published": s.published, "title": s.article.title if s.article else None,
+            "similarity": s.similarity}
+
+
+def list_canonical(session: Session, f: EventFilter, *, sort: str = "-date", limit: int = 50,
+                   offset: int = 0) -> dict[str, Any]:
+    stmt = select(CanonicalEvent).where(*canonical_conditions(f))
+    total = count(session, stmt)
+    rows = session.scalars(stmt.options(
+        selectinload(CanonicalEvent.sources).selectinload(EventSource.article).load_only(Article.title))
+        .order_by(*order_clause(sort, CANONICAL_SORTS, CanonicalEvent.id))
+        .limit(limit).offset(offset)).all()
+    items = []
+    for c in rows:
+        d = canonical_json(c)
+        d["sources"] = [_source_json(s) for s in sorted(c.sources, key=lambda s: (s.published or "", s.id))]
+        items.append(d)
+    return {"total": total, "limit": limit, "offset": offset, "sort": sort, "items": items}
+
+
+def canonical_detail(session: Session, cid: int) -> dict[str, Any] | None:
+    c = session.get(CanonicalEvent, cid)
+    if c is None:
+        return None
+    d = canonical_json(c)
+    d["sources"] = [_source_json(s) for s in sorted(c.sources, key=lambda s: (s.published or "", s.id))]
+    return d
+
+
+# ---------------------------------------------------------------- articles
+
+def list_articles(session: Session, *, q: str | None = None, outlet: str | None = None,
+                  date_from: date | None = None, date_to: date | None = None,
+                  limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    stmt = select(Article.id, Article.key, Article.title, Article.outlet, Article.url,
+                  Article.published, Article.n_events, Article.duplicate_of).where(
+        Article.is_latest.is_(True))
+    if q:
+        pat = _like(q.strip())
+        stmt = stmt.where(or_(Article.title.ilike(pat, escape="\\"), Article.text.ilike(pat, escape="\\")))
+    if outlet:
+        stmt = stmt.where(Article.outlet == outlet)
+    if date_from:
+        stmt = stmt.where(Article.published_date >= date_from)
+    if date_to:
+        stmt = stmt.where(Article.published_date <= date_to)
+    total = count(session, stmt)
+    rows = session.execute(stmt.order_by(Article.published_date.is_(None), Article.published_date.desc(),
+                                         Article.id.desc()).limit(limit).offset(offset)).all()
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": [dict(r._mapping) for r in rows]}
+
+
+def find_article(session: Session, ref: str) -> Article | None:
+    """By database id, or by record id (`key`, latest version)."""
+    if ref.isdigit():
+        a = session.get(Article, int(ref))
+        if a is not None:
+            return a
+    return session.scalars(select(Article).where(Article.key == ref)
+                           .order_by(Article.is_latest.desc(), Article.version.desc()).limit(1)).first()
+
+
+def article_detail(session: Session, a: Article) -> dict[str, Any]:
+    """The text and every extraction span, ready to highlight."""
+    ents = [{"id": e.eid, "text": e.text, "start": e.start, "end": e.end, "type": e.type,
+             "canonical": {"ar": e.canonical_ar, "en": e.canonical_en}, "actor_code": e.actor_code,
+             "wikidata": e.wikidata} for e in a.entities]
+    times = [{"text": t.text, "start": t.start, "end": t.end, "value": t.value,
+              "precision": t.precision, "calendar": t.calendar} for t in a.times]
+    places = [{"text": p.text, "start": p.start, "end": p.end, "name": p.name, "name_ar": p.name_ar,
+               "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+               "precision": p.precision, "entity": p.entity} for p in a.places]
+    quotes = [{"text": q.text, "start": q.start, "end": q.end, "kind": q.kind,
+               "cue": _span(q.cue_text, q.cue_start, q.cue_end),
+               "speaker": _span(q.speaker_text, q.speaker_start, q.speaker_end,
+                                entity=q.speaker_entity, code=q.speaker_code)} for q in a.quotes]
+    events = [event_json(v, a) for v in a.events]
+    for ev in events:
+        ev.pop("article", None)
+    duplicate = None
+    if a.duplicate_of:
+        d = session.get(Article, a.duplicate_of)
+        if d is not None:
+            duplicate = {"id": d.id, "key": d.key, "outlet": d.outlet, "title": d.title,
+                         "score": a.duplicate_score}
+    return {"id": a.id, "key": a.key, "url": a.url, "outlet": a.outlet, "published": a.published,
+            "title": a.title, "text": a.text, "language": a.language or "ar", "version": a.version,
+            "is_latest": a.is_latest, "duplicate_of": duplicate, "entities": ents, "times": times,
+            "places": places, "quotes": quotes, "events": events}
+
+
+# ---------------------------------------------------------------- actors, stats, map
+
+def list_actors(session: Session, *, q: str | None = None, type_: str | None = None,
+                limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    stmt = select(Actor)
+    if q:
+        pat = _like(q.strip())
+        conds = [Actor.name_ar.ilike(pat, escape="\\"), Actor.name_en.ilike(pat, escape="\\")]
+        if q.strip().isascii():
+            conds.append(Actor.code.like(q.strip().upper() + "%"))
+        stmt = stmt.where(or_(*conds))
+    if type_:
+        stmt = stmt.where(Actor.type == type_)
+    total = count(session, stmt)
+    rows = session.scalars(stmt.order_by(Actor.mentions.desc(), Actor.id).limit(limit).offset(offset)).all()
+    items = [{"id": r.id, "code": r.code, "name_ar": r.name_ar, "name_en": r.name_en, "type": r.type,
+              "wikidata": r.wikidata, "mentions": r.mentions} for r in rows]
+    # Event counts per code on this page only: one grouped query, not one per actor.
+    codes = sorted({r.code for r in rows if r.code})
+    if codes:
+        as_actor = dict(session.execute(select(Event.actor_code, func.count()).where(
+            Event.actor_code.in_(codes)).group_by(Event.actor_code)).all())
+        as_recipient = dict(session.execute(select(Event.recipient_code, func.count()).where(
+            Event.recipient_code.in_(codes)).group_by(Event.recipient_code)).all())
+        for it in items:
+            it["events_as_actor"] = int(as_actor.get(it["code"], 0)) if it["code"] else 0
+            it["events_as_recipient"] = int(as_recipient.get(it["code"], 0)) if it["code"] else 0
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def stats(session: Session, f: EventFilter) -> dict[str, Any]:
+    """Counts of the filtered events by day, type and country (and the date span)."""
+    base = (select(Event.id, Event.date, Event.type, Event.country)
+            .join(Article, Event.article_id == Article.id)
+            .where(Article.is_latest.is_(True), *event_conditions(f)).subquery())
+    total = int(session.scalar(select(func.count()).select_from(base)) or 0)
+    by_day = session.execute(select(base.c.date, func.count()).where(base.c.date.is_not(None))
+                             .group_by(base.c.date).order_by(base.c.date)).all()
+    by_type = session.execute(select(base.c.type, func.count()).group_by(base.c.type)
+                              .order_by(func.count().desc(), base.c.type.is_(None), base.c.type)).all()
+    by_country = session.execute(select(base.c.country, func.count()).group_by(base.c.country)
+                                 .order_by(func.count().desc(), base.c.country.is_(None), base.c.country)).all()
+    span = session.execute(select(func.min(base.c.date), func.max(base.c.date))).one()
+    return {
+        "total": total,
+        "date_min": span[0].isoformat() if span[0] else None,
+        "date_max": span[1].isoformat() if span[1] else None,
+        "by_day": [{"date": d.isoformat(), "n": n} for d, n in by_day],
+        "by_type": [{"type": t, "n": n} for t, n in by_type],
+        "by_country": [{"country": c, "n": n} for c, n in by_country],
+    }
+
+
+def places(session: Session, f: EventFilter, *, limit: int = 2000) -> dict[str, Any]:
+    """One point per located place with its event count (the map never gets raw events)."""
+    base = (select(Event.lat, Event.lon, Event.location_name, Event.country, Event.admin1,
+                   Event.geo_precision, Event.date)
+            .join(Article, Event.article_id == Article.id)
+            .where(Article.is_latest.is_(True), Event.lat.is_not(None), Event.lon.is_not(None),
+                   *event_conditions(f)).subquery())
+    n = func.count().label("n")
+    rows = session.execute(
+        select(base.c.lat, base.c.lon, func.max(base.c.location_name), func.max(base.c.country),
+               func.max(base.c.admin1), func.max(base.c.geo_precision), n,
+               func.max(base.c.date))
+        .group_by(base.c.lat, base.c.lon).order_by(n.desc(), base.c.lat, base.c.lon).limit(limit)).all()
+    unlocated = session.scalar(
+        select(func.count()).select_from(Event).join(Article, Event.article_id == Article.id)
+        .where(Article.is_latest.is_(True), or_(Event.lat.is_(None), Event.lon.is_(None)),
+               *event_conditions(f))) if not f.bbox else 0
+    return {"items": [{"lat": r[0], "lon": r[1], "name": r[2], "country": r[3], "admin1": r[4],
+                       "precision": r[5], "n": r[6], "last": r[7].isoformat() if r[7] else None}
+                      for r in rows],
+            "unlocated": int(unlocated or 0)}
+
+
+def facets(session: Session) -> dict[str, Any]:
+    """Values the filter controls offer: what exists in the database, with counts."""
+    latest = and_(Event.article_id == Article.id, Article.is_latest.is_(True))
+    types = session.execute(select(Event.type, func.count()).join(Article, latest)
+                            .group_by(Event.type).order_by(Event.type)).all()
+    modes = session.execute(select(Event.type, Event.mode, func.count()).join(Article, latest)
+                            .where(Event.mode.is_not(None)).group_by(Event.type, Event.mode)
+                            .order_by(Event.type, Event.mode)).all()
+    countries = session.execute(select(Event.country, func.count()).join(Article, latest)
+                                .where(Event.country.is_not(None)).group_by(Event.country)
+                                .order_by(func.count().desc(), Event.country)).all()
+    outlets = session.execute(select(Article.outlet, func.count()).where(
+        Article.is_latest.is_(True), Article.outlet.is_not(None)).group_by(Article.outlet)
+        .order_by(func.count().desc(), Article.outlet).limit(200)).all()
+    span = session.execute(select(func.min(Event.date), func.max(Event.date))).one()
+    n_articles = session.scalar(select(func.count()).select_from(Article).where(Article.is_latest.is_(True)))
+    return {"types": [{"type": t, "n": n} for t, n in types],
+            "modes": [{"type": t, "mode": m, "n": n} for t, m, n in modes],
+            "countries": [{"country": c, "n": n} for c, n in countries],
+            "outlets": [{"outlet": o, "n": n} for o, n in outlets],
+            "date_min": span[0].isoformat() if span[0] else None,
+            "date_max": span[1].isoformat() if span[1] else None,
+            "articles": int(n_articles or 0)}
+
+
+__all__ = ["EventFilter", "list_events", "iter_event_rows", "event_detail", "list_canonical",
+           "canonical_detail", "list_articles", "find_article", "article_detail", "list_actors",
+           "stats", "places", "facets", "FLAT_COLUMNS"]
