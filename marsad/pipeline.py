@@ -42,6 +42,40 @@ class _Clock:
             self.t = now
 
 
+def _add_gazetteer_entities(doc: Doc, ents: list[Entity], places: list[Place]) -> list[Entity]:
+    """Place names the tagger missed but the gazetteer knows become entities of the type the
+    gazetteer suggests (GPE/LOC/FAC); ids are renumbered in text order and places relinked."""
+    from marsad.extract import actors
+
+    taken = [(e.span.start, e.span.end) for e in ents]
+    new: list[tuple[Entity, Place]] = []
+    for p in places:
+        if p.entity is not None or p.kind is None:
+            continue
+        if any(s < p.span.end and p.span.start < e for s, e in taken):
+            continue
+        ent = Entity(id="", span=p.span, type=p.kind, source="gazetteer",
+                     place={"name": p.name, "name_ar": p.name_ar, "country": p.country, "admin1": p.admin1,
+                            "lat": p.lat, "lon": p.lon, "geonameid": p.geonameid, "precision": p.precision})
+        taken.append((p.span.start, p.span.end))
+        new.append((ent, p))
+    if not new:
+        return ents
+    actors.resolve_actors(doc, [e for e, _ in new])
+    merged = sorted([*ents, *(e for e, _ in new)], key=lambda e: (e.span.start, e.span.end))
+    renumber = {}
+    for i, e in enumerate(merged, 1):
+        if e.id:
+            renumber[e.id] = f"e{i}"
+        e.id = f"e{i}"
+    for p in places:
+        if p.entity is not None:
+            p.entity = renumber.get(p.entity, p.entity)
+    for e, p in new:
+        p.entity = e.id
+    return merged
+
+
 def analyse_doc(doc: Doc, timings: dict | None = None) -> Layers:
     from marsad.extract import actors, entities, events, places, quotes, times
 
@@ -61,6 +95,7 @@ def analyse_doc(doc: Doc, timings: dict | None = None) -> Layers:
             layers.notes["published_inferred"] = inferred.isoformat()
     clock.lap("times")
     layers.places = places.extract_places(doc, layers.entities)
+    layers.entities = _add_gazetteer_entities(doc, layers.entities, layers.places)
     clock.lap("places")
     layers.quotes = quotes.extract_quotes(doc, layers)
     clock.lap("quotes")

@@ -66,6 +66,7 @@ class Place:
     precision: str  # site city district province country
     name_ar: str | None = None
     entity: str | None = None
+    kind: str | None = None  # GPE LOC FAC: entity type suggested for a gazetteer mention the NER missed
 
 
 @dataclass(slots=True)
