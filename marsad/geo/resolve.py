@@ -14,7 +14,10 @@ Names that are also ordinary words (weak names: مشهد، حجة، الجديد
 feature word, or when the NER tagged them and the place lies in a country the article is
 about. Names with tanween (دوماً) and nisba adjectives (القنصلية السعودية) are not places.
 Dateline places ("دبي، الإمارات العربية المتحدة (CNN)") are the outlet's, not the story's:
-they weigh little in the focus and never locate events.
+they weigh little in the focus and never locate events by their own span; an opening
+dateline whose country the body names too is a country-level fallback (see event_location).
+Names after a ministry word are portfolios (وزير العدل), and a feature word matched as a
+name (مدينة = Medina) before another name is the cue, not the place.
 
 The NER's place entities are kept and resolved; where the gazetteer knows better, an entity is
 corrected in place: widened to the full name (الحديدة -> ميناء الحديدة, FAC) or retyped when
@@ -184,6 +187,9 @@ def _hashtag_matches(doc: Doc) -> list[tuple[int, int, str]]:
     return out
 
 
+# Words before a ministry's portfolio (وزير العدل، وزارة الداخلية): what follows is no place.
+_PORTFOLIO = {"وزير", "وزيره", "وزاره", "وزراء", "وزارات"}
+
 # Common nouns the NER sometimes tags as places: never resolved to a gazetteer entry.
 _GENERIC = {"المدينه", "المنطقه", "العاصمه", "البلد", "البلاد", "الدوله", "القريه", "الحي",
             "المحافظه", "الولايه", "الاقليم", "الميناء", "المطار", "المعبر", "المخيم", "الشمال",
@@ -292,6 +298,9 @@ def find_mentions(doc: Doc, entities: list[Entity]) -> list[Mention]:
     raw.extend((a, b, k, 0) for a, b, k in _hashtag_matches(doc))
     covered = {i for a, b, _, _ in raw for i in range(a, b)}
     raw.extend(_unsplit_matches(doc, covered))
+    # "مدينة دوما": the feature word is also a (weak) name (مدينة = Medina); it is the cue here
+    starts = {a for a, _, _, _ in raw}
+    raw = [r for r in raw if not (r[1] - r[0] == 1 and r[1] in starts and r[2] in _CUES)]
 
     ent_ranges: list[tuple[int, int, Entity]] = []
     for e in entities:
@@ -328,8 +337,10 @@ def find_mentions(doc: Doc, entities: list[Entity]) -> list[Mention]:
         if host is not None:
             e = host[2]
             prev = owned.get(id(e))
-            if prev is not None and (prev.last - prev.first) >= (last - first):
-                continue  # the entity already has a longer name inside it
+            if prev is not None and (prev.last - prev.first) >= (last - first) and not (
+                    (prev.last - prev.first) == (last - first) and all(c.weak for c in prev.candidates)
+                    and any(not c.weak for c in cands)):
+                continue  # the entity already has a longer (or as long and surer) name inside it
             m = Mention(first, last, list(cands), phrase0, entity=e)
             if prev is not None:
                 mentions.remove(prev)
@@ -356,6 +367,9 @@ def find_mentions(doc: Doc, entities: list[Entity]) -> list[Mention]:
             t = doc.tokens[m.first]
             m.cue = _CUES.get(t.key)  # "ولاية الخرطوم" tagged as one entity
         m.nisba = _nisba_after(doc, m.last)
+        if m.first > 0 and doc.tokens[m.first - 1].key in _PORTFOLIO \
+                and not any(c.entry.feature == "country" for c in m.candidates):
+            m.candidates, m.rejected = [], True  # وزير العدل: a portfolio, not the town العدل
         if m.entity is not None and normalize(m.entity.span.text) in _GENERIC:
             m.candidates = []
         if m.entity is None and " ".join(t.key for t in doc.tokens[m.first:m.last]) in _GENERIC:
@@ -575,6 +589,8 @@ class PlaceLayer:
     focus: dict[str, float]
     datelines: set[int]  # span starts of dateline places
     adjectives: set[int] = field(default_factory=set)  # span starts of "القنصلية السعودية" nisbas
+    dateline: str | None = None  # ISO-3 of the article's opening dateline, when the body names it too
+    ambiguous: set[int] = field(default_factory=set)  # span starts of names two countries share about evenly
 
 
 # The place layer of each analysed Doc, for event_location (weak keys: freed with the Doc).
@@ -611,8 +627,40 @@ def resolve_places(doc: Doc, entities: list[Entity]) -> list[Place]:
                             admin1=cap.admin1, lat=cap.lat, lon=cap.lon, geonameid=cap.geonameid,
                             precision="city", name_ar=cap.name_ar, entity=None, kind=None))
     places.sort(key=lambda p: (p.span.start, p.span.end))
-    _LAYERS[doc] = PlaceLayer(places, focus, datelines, adjectives)
+    top = max(focus.values(), default=0.0)
+    ambiguous = {p.span.start for p, m in zip(places, mentions) if _is_ambiguous(m, focus, top)}
+    _LAYERS[doc] = PlaceLayer(places, focus, datelines, adjectives, _dateline_country(doc, mentions),
+                              ambiguous)
     return places
+
+
+# Score margin under which a name's best reading in one country is no surer than one in another.
+_AMBIGUOUS_MARGIN = 1.0
+
+
+def _is_ambiguous(m: Mention, focus: dict[str, float], top: float) -> bool:
+    """A town name that two countries share with no clear winner (no feature word, nisba or
+    article focus decides): its country is a guess, so it locates events only as a last resort."""
+    if m.best is None or m.best.feature == "country":
+        return False
+    rival = max((_score(m, c, focus, top) for c in m.candidates if c.entry.country != m.best.country),
+                default=None)
+    return rival is not None and m.score - rival < _AMBIGUOUS_MARGIN
+
+
+def _dateline_country(doc: Doc, mentions: list[Mention]) -> str | None:
+    """The country of a dateline that opens the article ("بغداد -"، "لندن، المملكة المتحدة (CNN)"),
+    when the body names that country too (a place or a nisba): then it is where the story is
+    reported from, not only the outlet's desk (CNN Arabic files regional stories from Dubai)."""
+    line = [m for m in mentions if m.dateline and doc.tokens[m.first].sent == 0 and m.best is not None]
+    if not line or line[0].first != 0:
+        return None
+    iso = line[-1].best.country  # "دبي، الإمارات": the last names the country
+    if not iso:
+        return None
+    if any(not m.dateline and m.best is not None and m.best.country == iso for m in mentions):
+        return iso
+    return iso if any(_nisba(t) == iso for t in doc.tokens) else None
 
 
 # ----------------------------------------------------------------------------------------
@@ -625,7 +673,8 @@ def _layer_for(doc: Doc, layers) -> PlaceLayer:
     places = getattr(layers, "places", None) or []
     if layer is not None:
         if places and places is not layer.places:  # the caller's list (e.g. filtered) wins
-            layer = PlaceLayer(list(places), layer.focus, layer.datelines, layer.adjectives)
+            layer = PlaceLayer(list(places), layer.focus, layer.datelines, layer.adjectives, layer.dateline,
+                               layer.ambiguous)
         return layer
     # not resolved here (places from elsewhere): the focus from the places alone
     focus: dict[str, float] = {}
@@ -636,7 +685,7 @@ def _layer_for(doc: Doc, layers) -> PlaceLayer:
 
 
 # Verbs whose object is a place (استهدفت مدينة نوى، زار موسكو): their object locates the act.
-_OBJECT_VERBS = ("استهدف", "قصف", "هاجم", "اقتحم", "زار", "وصل", "اجتاح", "حاصر", "دخل", "ضرب",
+_OBJECT_VERBS = ("استهدف", "قصف", "هاجم", "اقتحم", "زار", "وصل", "اجتاح", "حاصر", "دخل", "ضرب", "اخترق",
                  "غزا", "يزور", "تزور")
 # Words that open a new clause: a place beyond them rarely locates the trigger's act.
 _CLAUSE_WORDS = {"بعد", "عندما", "لكن", "بينما", "فيما", "عقب", "اثر", "قبل", "كما", "منذ"}
@@ -714,14 +763,25 @@ def event_location(doc: Doc, layers, sentence_index: int, trigger_first: int,
     In order:
     1. a place of the sentence that a locative governs (في، ب، ل، قرب، داخل، شمال…، a feature
        word, or a verb like استهدف/زار), in the trigger's clause; the most specific and
-       nearest wins (site > city > district > province > country). A directional phrase
-       (جنوب غربي الموصل) returns its whole span, at district precision for a town;
+       nearest wins (site > city > district > province > country), and a finer place inside
+       the winning province is preferred (قصف محافظة درعا … مدينة نوى في ريف درعا). A
+       directional phrase (جنوب غربي الموصل) returns its whole span, at district precision;
     2. a town or site the sentence is about without a locative (وعادت دوما لسيطرة الحكومة),
        in a country the article is about, unless a country named near the trigger says
        otherwise;
-    3. a nisba in the sentence (القوات العراقية: IRQ), span on that word, country precision;
-    4. the article's clearly dominant country, span on its (first) mention;
-    5. a country named right before the trigger as its subject (السودان يدعم).
+    3. for a stance verb (دافع، ندد، اتهم، رحب …), places after its object are the object's
+       (دافعت … عن تحركات السعودية في اليمن): the country in its subject locates it instead
+       (رئيسة وزراء بريطانيا);
+    4. a country-level answer: for an attack, the nationality of its target (قصفت الطائرات
+       الإسرائيلية مواقع سورية: SYR); else a nisba of the sentence that does not just describe
+       a place (القوات العراقية: IRQ, span on that word; not العاصمة الإثيوبية); else the
+       article's opening dateline when the body names its country too and it weighs at least
+       half the top focus country; else the article's clearly dominant country; else a
+       country named right before the trigger as its subject (السودان يدعم);
+    5. that answer gives way to a governed town whose country is only a guess (طرابلس) when
+       it agrees or nothing else is known; it is refined by a plural locative of the clause
+       (في أربع ولايات: province precision) or, where it agrees, by the governed place of the
+       nearest of the two previous sentences (discourse focus: … في الخرطوم. … السودان يدعم).
     Ungoverned countries and capitals are actors or targets (واشنطن تتهم، حض … روسيا) and
     never locate; dateline places and nisba adjectives (القنصلية السعودية) never do either.
     """
@@ -729,11 +789,37 @@ def event_location(doc: Doc, layers, sentence_index: int, trigger_first: int,
     if not doc.sentences or not (0 <= sentence_index < len(doc.sentences)):
         return None
     s = doc.sentences[sentence_index]
-    best: tuple[float, Place, int] | None = None
+    stance = _is_stance(doc, trigger_first)
+    loc, guess = _clause_place(doc, layer, s, trigger_first, trigger_last, stance)
+    if loc is not None:
+        return loc
+    if stance:
+        loc = _stance_subject(doc, layer, s, trigger_first, trigger_last)
+        if loc is not None:
+            return loc
+    fallback = _country_fallback(doc, layer, s, sentence_index, trigger_first)
+    iso = fallback.country if fallback is not None else None
+    if guess is not None and (iso is None or guess.country == iso):
+        return guess  # an ambiguous town that nothing contradicts: the best reading stands
+    plural = _plural_locative(doc, s, trigger_last)
+    if plural is not None and iso:
+        return _with_country(fallback, plural)  # type: ignore[arg-type]
+    prev = _previous_place(doc, layer, sentence_index)
+    if prev is not None and (iso is None or prev.country == iso):
+        return prev
+    return fallback
+
+
+def _clause_place(doc: Doc, layer: PlaceLayer, s, trigger_first: int, trigger_last: int,
+                  stance: bool) -> tuple[Place | None, Place | None]:
+    """Steps 1 and 2 of `event_location`: a place of the trigger's own clause; else None and
+    the governed place whose country is only a guess (طرابلس: Libya or Lebanon), if any."""
+    mains: list[tuple[float, Place, int]] = []
+    guess: tuple[float, Place] | None = None
     # second choice: a town or site the sentence is about, though nothing governs it
     # (وعادت دوما لسيطرة الحكومة … بعد سنوات من الحصار), or a place in no one country
     topic: tuple[float, Place, int] | None = None
-    for p in layer.places:
+    for p in [*layer.places, *_territory_places(doc, s)]:
         if not (s.start <= p.span.start < s.end) or p.span.start in layer.datelines \
                 or p.span.start in layer.adjectives:
             continue
@@ -748,6 +834,8 @@ def event_location(doc: Doc, layers, sentence_index: int, trigger_first: int,
         else:
             b = doc.token_at(p.span.end - 1) or a
             between = doc.tokens[b + 1:trigger_first]
+        if stance and a >= trigger_last and _object_between(between):
+            continue  # "دافعت … عن تحركات السعودية في اليمن": the object's place
         dist = len(between)
         hard = sum(1 for t in between if t.text in _CLAUSE_BREAK)
         soft = sum(1 for t in between if t.text in ("،", ",") or t.norm in _CLAUSE_WORDS)
@@ -768,39 +856,152 @@ def event_location(doc: Doc, layers, sentence_index: int, trigger_first: int,
             other_clause = True  # far on in the sentence
         if other_clause:
             main = False  # a second choice only: it may well locate that other clause's act
-        if p.country is None:
-            main = False
+        if p.country is None or p.span.start in layer.ambiguous:
+            main = False  # no country, or a guessed one: a second choice at most
         score = 0.6 * SPECIFICITY.get(p.precision, 1) + (2.0 if governed else 0.0)
         score -= 0.08 * dist + 1.5 * hard + 0.5 * soft
         if a < trigger_first:
             score -= 0.5  # events' places usually follow the trigger
         if main:
-            if best is None or score > best[0]:
-                best = (score, p, a)
+            mains.append((score, p, a))
+        elif governed and not other_clause and p.span.start in layer.ambiguous:
+            if guess is None or score > guess[0]:
+                guess = (score, p)
         elif (not agent and p.country and p.lat is not None and layer.focus.get(p.country, 0.0) >= 1.0
               and (topic is None or score > topic[0])):
             topic = (score, p, a)
+    best = max(mains, key=lambda x: x[0]) if mains else None
+    if best is not None and best[1].precision in ("province", "district") and best[1].admin1:
+        # "قصفها لمحافظة درعا، حيث … غارات استهدفت مدينة نوى": the most specific place inside
+        # the province the clause names is where it happened
+        inner = [m for m in mains if m[1].admin1 == best[1].admin1 and m[1].country == best[1].country
+                 and SPECIFICITY.get(m[1].precision, 0) > SPECIFICITY.get(best[1].precision, 0)
+                 and _same_act(doc, min(m[2], best[2]), max(m[2], best[2]))]
+        if inner:
+            best = max(inner, key=lambda x: x[0])
     if best is None and topic is not None:
         # the topic town, unless the sentence names another country as the actor's
         # ("السودان يدعم سد النهضة": Sudan's act, not an act in Ethiopia)
         frame = _sentence_countries(doc, s, layer, trigger_first - 8, trigger_last + 8)
         if not frame or topic[1].country in frame:
             best = topic
-    if best is not None:
-        _, p, a = best
-        d = _direction_span(doc, a)
-        if d is not None:
-            span = doc.span(doc.tokens[d].key_start, p.span.end)
-            prec = "district" if p.precision in ("city", "site") else p.precision
-            return _with_span(p, span, prec)
-        return p
-    # nisba in the sentence: the country of the actors and targets named there
+    if best is None:
+        return None, guess[1] if guess else None
+    _, p, a = best
+    d = _direction_span(doc, a)
+    if d is not None:
+        span = doc.span(doc.tokens[d].key_start, p.span.end)
+        prec = "district" if p.precision in ("city", "site") else p.precision
+        return _with_span(p, span, prec), None
+    return p, None
+
+
+# Nouns that, with a nisba, name a country's territory: داخل الأراضي السعودية، الأجواء السورية.
+_TERRITORY = {"الاراضي", "اراضي", "الاجواء", "اجواء", "المياه", "مياه", "الحدود", "حدود", "التراب"}
+
+
+def _territory_places(doc: Doc, s) -> list[Place]:
+    """"الأراضي السعودية" as a country-level place of sentence s (it locates only when
+    governed: سقط صاروخ داخل الأراضي السعودية)."""
+    out = []
+    toks = doc.tokens
+    for i in range(s.first, s.last - 1):
+        if toks[i].key in _TERRITORY and toks[i].seg.det:
+            iso = _nisba(toks[i + 1])
+            if iso:
+                out.append(_country_place(doc, iso, doc.span(toks[i].key_start, toks[i + 1].end)))
+    return out
+
+
+def _same_act(doc: Doc, a: int, b: int) -> bool:
+    """Tokens [a, b) stay in one clause, or go on only into an elaboration introduced by حيث
+    ("قصفها لمحافظة درعا، حيث … استهدفت مدينة نوى"), not into another act ("…، أعلن …")."""
+    toks = doc.tokens
+    for j in range(a, b):
+        t = toks[j]
+        if t.text in _CLAUSE_BREAK:
+            return False
+        if t.text in ("،", ",") and not (j + 1 < len(toks) and toks[j + 1].norm == "حيث"):
+            return False
+    return True
+
+
+# Stance and accusation verbs (their stems, past or without the imperfect prefix): where the
+# stance was taken is not where its object happened.
+_STANCE = ("دافع", "ندد", "ادان", "دان", "دين", "انتقد", "نتقد", "رحب", "اتهم", "تهم", "حذر",
+           "طالب", "دعا", "دعت", "دعو", "شجب", "استنكر", "ستنكر", "اشاد", "شيد")
+
+
+def _is_stance(doc: Doc, i: int) -> bool:
+    """Is token i a stance verb (not its verbal noun: الدعوة، إشادة keep their own places)?"""
+    t = doc.tokens[i]
+    k = t.key
+    if t.kind != "ar" or t.seg.det or k.endswith(("ه", "ات")) or len(k) > 7:
+        return False
+    return any(k.startswith(v) or (k[:1] in "يتنا" and k[1:].startswith(v)) for v in _STANCE)
+
+
+def _object_between(between) -> bool:
+    """A prepositional object between the stance verb and the place: عن X، على X، بالهجوم."""
+    return any(t.norm in ("عن", "علي", "ب", "ل") or (t.kind == "ar" and t.pre[-1:] in ("ب", "ل"))
+               for t in between)
+
+
+# Role and institution nouns of a subject in construct with its country (رئيسة وزراء بريطانيا).
+_ROLE_NOUNS = {"رئيس", "رئيسه", "وزير", "وزيره", "وزراء", "وزاره", "حكومه", "خارجيه", "مجلس", "سفير",
+               "سفاره", "ملك", "امير", "برلمان", "رئاسه", "جيش", "قوات", "نواب", "ممثل", "مندوب",
+               "متحدث", "بعثه", "وفد", "سلطات", "قياده", "ولي", "عهد"}
+
+
+# Particles that open a verb-first clause (كما أشادت البحرين …).
+_CLAUSE_OPENERS = {"كما", "ثم", "فيما", "بينما", "حيث", "اذ", "بدوره", "بدورها"}
+
+
+def _stance_subject(doc: Doc, layer: PlaceLayer, s, trigger_first: int, trigger_last: int) -> Place | None:
+    """The country of a stance verb's subject in verb-first order (دافعت رئيسة وزراء بريطانيا
+    عن …، نددت الولايات المتحدة …): the place it spoke for. With the subject before the verb
+    (البشير قد اتهم القاهرة) or a named subject (دعا خير الله واشنطن), what follows is the object."""
+    toks = doc.tokens
+    t = toks[trigger_first]
+    j = trigger_first - 1
+    while j >= s.first and toks[j].norm in ("قد", "لقد", "كان", "كانت"):
+        j -= 1
+    if not (t.pre or j < s.first or toks[j].kind == "punct" or toks[j].key in _CLAUSE_OPENERS):
+        return None  # a subject stands before the verb
+    for p in layer.places:
+        if not p.country or p.span.start in layer.datelines or p.span.start in layer.adjectives \
+                or not (p.precision == "country" or _is_capital(p)):
+            continue
+        a = doc.token_at(p.span.start)
+        # from the verb itself: a caller's trigger range may run on over the subject
+        if a is None or a < trigger_last or a > trigger_first + 5:
+            continue
+        if all(x.kind == "ar" and not x.seg.det and (x.key in _ROLE_NOUNS or x.stem in _ROLE_NOUNS)
+               for x in toks[trigger_first + 1:a]):
+            return p
+    return None
+
+
+def _country_fallback(doc: Doc, layer: PlaceLayer, s, sentence_index: int,
+                      trigger_first: int) -> Place | None:
+    """Country precision: a nisba of the sentence, the dominant country, or the subject country."""
     focus = layer.focus
-    counts = _nisba_counts(doc, s)
+    target = _target_nisba(doc, s, trigger_first) if _is_attack(doc, trigger_first) else None
+    if target is not None:
+        tok = doc.tokens[target[1]]
+        return _country_place(doc, target[0], doc.span(tok.key_start, tok.end))
+    counts = _nisba_counts(doc, s, layer)
     if counts:
         iso = max(sorted(counts), key=lambda k: (counts[k][0] + focus.get(k, 0.0) / 10))
         tok = doc.tokens[counts[iso][1]]
         return _country_place(doc, iso, doc.span(tok.key_start, tok.end))
+    dl = layer.dateline
+    if dl and focus.get(dl, 0.0) >= 0.5 * max(focus.values(), default=0.0):
+        # the story's dateline, where the sentence says nothing and no other country dominates
+        named = [p for p in layer.places if p.country == dl and p.span.start not in layer.adjectives]
+        mention = next((p for p in named if p.span.start not in layer.datelines), named[0] if named else None)
+        if mention is not None:
+            return _country_place(doc, dl, mention.span)
     if focus:
         iso = max(sorted(focus), key=lambda k: focus[k])
         top = focus[iso]
@@ -822,15 +1023,108 @@ def event_location(doc: Doc, layers, sentence_index: int, trigger_first: int,
     return None
 
 
-def _nisba_counts(doc: Doc, s) -> dict[str, tuple[int, int]]:
-    """ISO-3 -> (nisba words in sentence s, index of the first)."""
+# Attacks and raids: they happen where their target is (قصفت الطائرات الإسرائيلية مواقع سورية).
+_ATTACKS = ("قصف", "استهدف", "هاجم", "هجوم", "هجمات", "غاره", "غارات", "ضربه", "ضربات", "اقتحم",
+            "اقتحام", "داهم", "مداهم")
+
+
+def _is_attack(doc: Doc, i: int) -> bool:
+    t = doc.tokens[i]
+    return t.kind == "ar" and any(t.key.startswith(v) or t.stem.startswith(v) or t.key[1:].startswith(v)
+                                  for v in _ATTACKS)
+
+
+def _target_nisba(doc: Doc, s, trigger_first: int) -> tuple[str, int] | None:
+    """The nationality of an attack's target: the last nisba of the clause after the trigger
+    (verb, subject, then object: قصفت الطائرات الإسرائيلية مواقع سورية -> SYR)."""
+    found = None
+    for t in doc.tokens[trigger_first + 1:min(s.last, trigger_first + 12)]:
+        if t.text in _CLAUSE_BREAK or t.text in ("،", ",") or t.norm in _CLAUSE_WORDS:
+            break
+        iso = _nisba(t)
+        if iso and doc.tokens[t.i - 1].key not in _PLACE_NOUNS:
+            found = (iso, t.i)
+    return found
+
+
+# Plural feature words: "في أربع ولايات"، "في عدة مدن" name places of one country, unnamed.
+_PLURAL_CUES = {"ولايات", "محافظات", "مدن", "مناطق", "قري", "بلدات", "احياء", "مديريات", "اقاليم",
+                "مقاطعات", "اقضيه", "نواحي"}
+_FEW = {"عده", "بعض", "ثلاث", "ثلاثه", "اربع", "اربعه", "خمس", "خمسه", "ست", "سته", "سبع", "سبعه",
+        "ثماني", "ثمانيه", "تسع", "تسعه", "عشر", "عشره", "عشرات", "مختلف"}
+
+
+def _plural_locative(doc: Doc, s, trigger_last: int):
+    """Span of "أربع ولايات" in "… في أربع ولايات" within the trigger's clause, if any."""
+    toks = doc.tokens
+    for j in range(trigger_last, min(s.last, trigger_last + 16) - 2):
+        t = toks[j]
+        if t.text in _CLAUSE_BREAK:
+            return None
+        if t.norm != "في":
+            continue
+        n, c = toks[j + 1], toks[j + 2]
+        if (n.norm in _FEW or n.kind == "num") and c.key in _PLURAL_CUES:
+            return doc.span(n.start, c.end)
+    return None
+
+
+def _with_country(p: Place, span) -> Place:
+    """The unnamed places of a plural locative, in the country `p` gives."""
+    return Place(span=span, name=None, country=p.country, admin1=None, lat=p.lat, lon=p.lon,
+                 geonameid=None, precision="province", name_ar=None, entity=None, kind=None)
+
+
+def _previous_place(doc: Doc, layer: PlaceLayer, sentence_index: int) -> Place | None:
+    """Discourse focus: the most specific governed place below country level of the nearest of
+    the two previous sentences that has one (… مع البشير في الخرطوم … . وأضاف: "…".
+    من جانبه، أكد البشير أن السودان يدعم …). News paragraphs are a sentence or two long, so
+    a paragraph break does not end the focus."""
+    for k in (sentence_index - 1, sentence_index - 2):
+        if k < 0:
+            return None
+        ps = doc.sentences[k]
+        best: tuple[int, int, Place] | None = None
+        for p in layer.places:
+            if not (ps.start <= p.span.start < ps.end) or not p.country or p.precision == "country" \
+                    or p.span.start in layer.datelines or p.span.start in layer.adjectives:
+                continue
+            a = doc.token_at(p.span.start)
+            if a is None or not _governed(doc, a, p.span.start):
+                continue
+            key = (SPECIFICITY.get(p.precision, 1), a)
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], p)
+        if best is not None:
+            return best[2]
+    return None
+
+
+def _nisba_counts(doc: Doc, s, layer: PlaceLayer | None = None) -> dict[str, tuple[int, int]]:
+    """ISO-3 -> (nisba words in sentence s, index of the first). A nisba that describes a
+    place (العاصمة الإثيوبية، دوما السورية) is left out: that place was weighed already."""
+    ends = set()
+    if layer is not None:
+        for p in layer.places:
+            if s.start <= p.span.start < s.end:
+                b = doc.token_at(max(p.span.start, p.span.end - 1))
+                if b is not None:
+                    ends.add(b)
     counts: dict[str, tuple[int, int]] = {}
     for t in doc.tokens[s.first:s.last]:
         iso = _nisba(t)
-        if iso:
-            n, first = counts.get(iso, (0, t.i))
-            counts[iso] = (n + 1, first)
+        if not iso:
+            continue
+        if t.i - 1 in ends or (t.i > s.first and doc.tokens[t.i - 1].key in _PLACE_NOUNS):
+            continue
+        n, first = counts.get(iso, (0, t.i))
+        counts[iso] = (n + 1, first)
     return counts
+
+
+# Nouns a nisba after which describes a place, not an actor: العاصمة الإثيوبية، الأراضي السورية.
+_PLACE_NOUNS = {"العاصمه", "عاصمه", "المدينه", "مدينه", "الاراضي", "اراضي", "الحدود", "حدود",
+                "البلاد", "الساحل", "المياه", "الاجواء", "الاقليم", "المناطق", "الاراض"}
 
 
 def _sentence_countries(doc: Doc, s, layer: PlaceLayer, lo: int, hi: int) -> set[str]:
