@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import random
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from marsad.store import dedup
@@ -51,6 +54,17 @@ class RecordError(ValueError):
 
 
 # --- pure helpers -----------------------------------------------------------------------------
+
+_RETRIES = 5
+
+
+def _retryable(e: Exception) -> bool:
+    """Unique-key clashes, deadlocks and serialisation failures are worth a retry."""
+    if isinstance(e, IntegrityError):
+        return True
+    code = getattr(getattr(e, "orig", None), "sqlstate", None) or getattr(getattr(e, "orig", None), "pgcode", None)
+    return code in ("40001", "40P01") or "database is locked" in str(e)
+
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -353,7 +367,18 @@ class Ingestor:
         before = IngestStats(**{k: v for k, v in vars(self.stats).items() if k != "errors"})
         lock = self.dup_index.lock if self.dup_index is not None else contextlib.nullcontext()
         with lock:
-            self._flush(batch, before)
+            # Another writer (a second `marsad ingest` on PostgreSQL) may commit the same article
+            # or actor between our read and our write: the unique keys reject ours, the batch rolls
+            # back, and a retry then sees the other writer's rows and stores nothing twice.
+            for attempt in range(_RETRIES + 1):
+                try:
+                    self._flush(batch, before)
+                    break
+                except (IntegrityError, OperationalError) as e:
+                    if attempt == _RETRIES or not _retryable(e):
+                        raise
+                    log.info("batch conflicted with a concurrent writer (%s); retrying", e.__class__.__name__)
+                    time.sleep(0.05 * (attempt + 1) + random.random() * 0.1)
         if self.on_batch is not None:
             self.on_batch(self.stats)
 
