@@ -268,11 +268,11 @@ def test_lexicon_types_and_modes_are_valid():
 
 
 def test_verbs_are_inflected_for_person_tense_and_future():
-    past, present, future = ev._verb_forms("قصف", "يقصف")
+    past, present, future, _ = ev._verb_forms("قصف", "يقصف")
     assert {"قصف", "قصفت", "قصفوا", "قصفها"} <= past
     assert {"يقصف", "تقصف", "يقصفون"} <= present
     assert {"سيقصف", "ستقصف"} <= future
-    past, present, _ = ev._verb_forms(normalize("دعا"), "يدعو")
+    past, present, _, _ = ev._verb_forms(normalize("دعا"), "يدعو")
     assert {"دعا", "دعت", "دعوا"} <= past and "يدعون" in present
 
 
@@ -315,3 +315,117 @@ def test_dates_of_one_act_may_differ_in_precision():
     assert ev._dates_compatible("2024-W32", "2024-08-06")
     assert not ev._dates_compatible("2013", "2016-SU")
     assert not ev._dates_compatible("2024-08-05", "2024-08-09")
+
+
+# -- who did it to whom: dropped subjects, pronouns, clause links ---------------------------
+
+def _text(arg) -> str:
+    return normalize(arg.span.text) if arg is not None else ""
+
+
+def test_coordinated_verb_keeps_the_subject_and_takes_the_object():
+    # وأيدت has no subject of its own: the United States, not «حق إسرائيل»
+    _, events = _events("نددت الولايات المتحدة، الخميس، بالهجمات التي شنتها إيران وأيدت حق إسرائيل في الدفاع عن نفسها.")
+    e = _one(events, "SUPPORT")
+    assert "الولايات المتحده" in _text(e.actor)
+    assert "اسرائيل" in _text(e.recipient)
+
+
+def test_condemnation_of_an_act_targets_its_agent():
+    _, events = _events("دانت البحرين بشدة، الأحد، إطلاق صواريخ باليستية من قبل ميليشيات الحوثي.")
+    e = _one(events, "ACCUSE")
+    assert "البحرين" in _text(e.actor)
+    assert "ميليشيات الحوثي" in _text(e.recipient)
+    assault = _one(events, "ASSAULT")
+    assert "ميليشيات الحوثي" in _text(assault.actor)
+
+
+def test_pronoun_subject_after_anna_is_the_announcer():
+    _, events = _events("وأعلنت الشرطة أنها اعتقلت خمسة أشخاص في البصرة.")
+    e = _one(events, "COERCE")
+    assert _text(e.actor).startswith("الشرطه")
+    assert _text(e.recipient).startswith("خمسه اشخاص")
+
+
+def test_relative_pronoun_head_is_the_subject():
+    _, events = _events("وتدخلت السعودية لوقف تقدم المتمردين الذين سيطروا على العاصمة صنعاء في 2014.")
+    e = [x for x in events if x.type == "ASSAULT" and "سيطروا" in normalize(x.trigger.text)][0]
+    assert "المتمردين" in _text(e.actor)
+    assert "صنعاء" in _text(e.recipient)
+
+
+def test_a_standing_state_in_a_relative_clause_is_no_act():
+    _, events = _events("وقصفت الطائرات مدينة الحديدة الساحلية التي يسيطر عليها الحوثيون.")
+    assert all("يسيطر" not in normalize(e.trigger.text) for e in events)
+    assert all("يسيطر" not in normalize(m.text) for e in events for m in e.mentions)
+
+
+def test_between_names_both_sides():
+    _, events = _events("وتستمر المفاوضات بين ممثلين عن جيش الإسلام وضباط روس لوضع اللمسات النهائية.")
+    e = _one(events, "CONSULT")
+    assert _text(e.actor).startswith("ممثلين")
+    assert "ضباط روس" in _text(e.recipient)
+
+
+def test_lam_genitive_is_the_agent_of_an_attack_and_the_relative_verb_its_target():
+    _, events = _events("وأفشل التحالف هجوما لميليشيات الحوثي استهدف ناقلة نفط سعودية قرب ميناء الحديدة.")
+    e = _one(events, "ASSAULT")
+    assert "ميليشيات الحوثي" in _text(e.actor)
+    assert _text(e.recipient).startswith("ناقله نفط")
+
+
+def test_lam_after_a_criticism_marks_its_target():
+    _, events = _events("وتصاعدت الأزمة إثر انتقادات كندية للسعودية بشأن حقوق الإنسان.")
+    e = _one(events, "ACCUSE")
+    assert e.recipient is not None and e.recipient.span.text == "للسعودية"  # not «لسعودية»
+
+
+def test_first_person_verb_in_a_quote_is_the_speakers():
+    _, events = _events('وقال وزير الخارجية: "نطالب الحكومة السورية بالإفراج عن المعتقلين".')
+    e = _one(events, "REQUEST")
+    assert "وزير الخارجيه" in _text(e.actor)
+    assert "الحكومه السوريه" in _text(e.recipient)
+
+
+def test_the_weapon_is_not_the_target():
+    _, events = _events("وأطلق الحوثيون صواريخ باليستية باتجاه مدينة جازان مساء الثلاثاء.")
+    e = _one(events, "ASSAULT")
+    assert "جازان" in _text(e.recipient)
+    assert "صواريخ" not in _text(e.recipient) and "صواريخ" not in _text(e.actor)
+
+
+def test_hashtag_sign_is_not_part_of_an_argument():
+    _, events = _events("ونددت الحكومة بالهجمات التي شنتها #إيران على المدينة.")
+    e = _one(events, "ASSAULT")
+    assert e.actor is not None and e.actor.span.text == "إيران"
+
+
+def test_count_after_a_casualty_verb_is_its_passive_subject():
+    _, events = _events("قتل خمسة أشخاص في انفجار سيارة مفخخة وسط المدينة.")
+    for e in events:
+        assert not _text(e.actor).startswith("خمسه")
+    assert any(_text(e.recipient).startswith("خمسه") for e in events if e.type == "ASSAULT")
+
+
+def test_agent_marker_after_a_verb_makes_it_passive():
+    _, events = _events("ثم خففت العقوبة إلى خمس سنوات من قبل محكمة عليا.")
+    e = [x for x in events if normalize(x.trigger.text) == "خففت"][0]
+    assert _text(e.actor).startswith("محكمه عليا")
+    assert _text(e.recipient).startswith("العقوبه")
+
+
+def test_threat_targets_whom_the_threatened_act_would_hit():
+    _, events = _events("وهدد الرئيس الأمريكي بتوجيه ضربة عسكرية للنظام السوري.")
+    e = _one(events, "THREATEN")
+    assert "لنظام السوري" in _text(e.recipient)
+
+
+def test_place_after_fi_is_not_a_target():
+    _, events = _events("وقتل شرطيان في هجوم على كنيسة في جمهورية الشيشان.")
+    for e in events:
+        assert "الشيشان" not in _text(e.actor) and "الشيشان" not in _text(e.recipient)
+
+
+def test_dawn_in_a_time_expression_is_not_an_explosion():
+    _, events = _events("واعتقلت الشرطة خمسة أشخاص فجر الإثنين في مدينة درنة.")
+    assert [e.type for e in events] == ["COERCE"]

@@ -14,6 +14,13 @@ Pipeline inside `extract_events(doc, layers)`:
    (أعلنت السلطات اعتقال …) whose subject is the actor, and claims (تبنت مسؤوليته جماعة X).
    Noun phrases are chunked on the tokens and widened to cover named entities from
    `layers.entities`, so an argument is the most specific mention the text gives.
+   Left-out and pronoun arguments are resolved too: a coordinated or relative verb takes the
+   subject told before it (وأيدت، الذين سيطروا), a verb after أنها/أنه the quote's speaker, a
+   first-person verb in a quote its speaker, object and possessive pronouns (اغتصبها،
+   اعتقاله) their antecedent, بين X وY both sides, a لـ genitive the agent of an armed act or
+   the target of the others, and a condemnation or threat aimed at another act takes that
+   act's agent or target (دانت … إطلاق صواريخ من قبل الحوثيين). Things and places (مواقع،
+   حق، صواريخ) are never agents; weapons and places after في are never targets.
 3. Status (future/hypothetical/negated) from cues around the trigger; date from the nearest
    resolved time expression in the sentence, else the publication date; place from
    `marsad.geo.resolve.event_location` when present, else the nearest place in the sentence.
@@ -23,7 +30,7 @@ Pipeline inside `extract_events(doc, layers)`:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Iterable
@@ -75,7 +82,7 @@ class Lexicon:
 _PRON = ("ه", "ها", "هم", "هما", "هن")
 
 
-def _verb_forms(past: str, present: str) -> tuple[set[str], set[str], set[str]]:
+def _verb_forms(past: str, present: str) -> tuple[set[str], set[str], set[str], set[str]]:
     """Past, present and future surface forms (normalised) of a verb given its 3ms stems.
 
     Defective verbs (final ا/ي/و: دعا، نفى، التقى، يدعو) drop the final letter before
@@ -83,6 +90,7 @@ def _verb_forms(past: str, present: str) -> tuple[set[str], set[str], set[str]]:
     """
     pa: set[str] = set()
     pr: set[str] = set()
+    obj: set[str] = set()  # forms carrying an object pronoun
     if past:
         p = past
         if p[-1] in "اي":
@@ -92,7 +100,8 @@ def _verb_forms(past: str, present: str) -> tuple[set[str], set[str], set[str]]:
         else:
             pa |= {p, p + "ت", p + "وا", p + "ا", p + "تا", p + "نا", p + "تم", p + "ن"}
             objs = [p, p + "ت", p + "و", p + "ا"]
-        pa |= {o + s for o in objs for s in _PRON}
+        obj |= {o + s for o in objs for s in _PRON}
+        pa |= obj
     if present and present[0] == "ي" and len(present) > 2:
         b = present[1:]
         weak = b[-1] in "وي"
@@ -102,10 +111,35 @@ def _verb_forms(past: str, present: str) -> tuple[set[str], set[str], set[str]]:
             if pf in "يت":
                 root = b[:-1] if weak else b
                 pr |= {pf + root + "ون", pf + root + "وا", pf + b + "ان"}
-            pr |= {pf + s0 + s for s0 in stems for s in _PRON}
+            with_obj = {pf + s0 + s for s0 in stems for s in _PRON}
+            obj |= with_obj
+            pr |= with_obj
         pr.add("ي" + b + "ن")  # feminine plural
     fut = {"س" + f for f in pr if f[0] in "يتنا"}
-    return pa, pr, fut
+    # اتهم/تتهم end in what looks like a pronoun: only forms no plain inflection makes count
+    obj -= {f for f in pa | pr if f in _plain(past, present)}
+    return pa, pr, fut, obj
+
+
+def _plain(past: str, present: str) -> set[str]:
+    """The inflections of a verb without object pronouns (see `_verb_forms`)."""
+    out: set[str] = set()
+    if past:
+        p = past
+        if p[-1] in "اي":
+            b = p[:-1]
+            out |= {p, b + "ت", b + "وا", b + "تا", b + "ا" if p[-1] == "ي" else p, p + "ت", p + "نا"}
+        else:
+            out |= {p, p + "ت", p + "وا", p + "ا", p + "تا", p + "نا", p + "تم", p + "ن"}
+    if present and present[0] == "ي" and len(present) > 2:
+        b = present[1:]
+        root = b[:-1] if b[-1] in "وي" else b
+        for pf in "يتنا":
+            out.add(pf + b)
+            if pf in "يت":
+                out |= {pf + root + "ون", pf + root + "وا", pf + b + "ان"}
+        out.add("ي" + b + "ن")
+    return out
 
 
 def _noun_forms(n: str) -> set[str]:
@@ -167,10 +201,9 @@ def load_lexicon() -> Lexicon:
                          a["gen"], a["rp"], a["passive"], a["attach"], a["near"])
         if pos == "V":
             past, _, present = normalize(form).partition("/")
-            pa, pr, fut = _verb_forms(past, present)
+            pa, pr, fut, obj = _verb_forms(past, present)
             for f in pa | pr:
-                add_word(f, FormHit(entry, True, False, f.endswith(_PRON) and f not in (past, present),
-                                    present=f in pr and f not in pa))
+                add_word(f, FormHit(entry, True, False, f in obj, present=f in pr and f not in pa))
             for f in fut:
                 add_word(f, FormHit(entry, True, True, False))
         elif pos == "N":
@@ -180,7 +213,7 @@ def load_lexicon() -> Lexicon:
         elif pos == "VP":
             head, _, rest = normalize(form).partition(" ")
             past, _, present = head.partition("/")
-            pa, pr, fut = _verb_forms(past, present)
+            pa, pr, fut, _ = _verb_forms(past, present)
             for f in pa | pr:
                 phrases.add(f + " " + rest, FormHit(entry, True, False, False))
             for f in fut:
@@ -197,22 +230,35 @@ def load_lexicon() -> Lexicon:
 # Closed word classes used by the clause rules (normalised forms)
 # ---------------------------------------------------------------------------------------
 
-_PREPS = frozenset("في من الي علي عن مع ضد لدي عند حول خلال بين منذ نحو عبر تجاه بعد قبل دون بدون حتي وسط قرب امام".split())
+_PREPS = frozenset("في من الي علي عن مع ضد لدي عند حول خلال بين منذ نحو عبر تجاه بعد قبل دون بدون حتي وسط قرب امام "
+                   "داخل خارج خلف تحت فوق باتجاه".split())
 _PARTICLES = frozenset(
     "ان انه انها انهم لان بان بانه بانها كان كانت كانوا يكون تكون قد لقد لم لن لا ما ماذا هل "
-    "او ام ثم بل لكن لكنه لكنها الا اذا لو كي لكي حيث بينما فيما كما مما عندما حين حينما "
+    "او ام ثم بل لكن لكنه لكنها الا اذا اذ لذا لو كي لكي حيث بينما فيما كما مما عندما حين حينما "
     "الذي التي الذين اللذين اللتين اللواتي اللاتي هو هي هم هما نحن انا انت انتم هذا هذه ذلك "
     "تلك هؤلاء اولئك هناك هنا ايضا كذلك فقط جدا كل بعض غير سوي اي وقد فقد وكان وكانت اما "
     "يا تم يتم سيتم جري يجري عدم اخري اخر اكثر اقل نفسه نفسها ذاته عليه عليها اليه اليها "
     "منه منها عنه عنها له لها لهم به بها بهم فيه فيها معه معها ضمن اثر اثناء عقب جراء بسبب "
     "بشان ازاء حيال بخصوص لدي عبر وفق وفقا بحسب حسب طبقا تقريبا حاليا مؤخرا سابقا لاحقا مجددا رسميا امس اليوم غدا الان "
-    "صباح مساء ظهر ليل ليله صباحا مساء يوم يوما الاسبوع الشهر العام عام".split()
+    "صباح مساء ظهر ليل ليله صباحا مساء يوم يوما الاسبوع الشهر عام "
+    "عليهم عليهما لهما منهما بهما فيهما اليهما عنهما معهما عنهم معهم فيهم منهم اليهم "
+    "وقتئذ حينئذ يومئذ انذاك حينها وقتها ظل ظلت ظلوا بات باتت اصبح اصبحت اضحي مازال مازالت لايزال "
+    "لاتزال يزال تزال".split()
 )
 _SPEECH = frozenset(
     "قال قالت قالوا يقول تقول اكد اكدت يؤكد تؤكد اعلن اعلنت يعلن تعلن اضاف اضافت اوضح اوضحت "
     "اشار اشارت ذكر ذكرت افاد افادت صرح صرحت تابع تابعت شدد شددت لفت لفتت اعتبر اعتبرت "
     "نقل نقلت كشف كشفت بين بينت زعم زعمت اعرب اعربت".split()
 )
+# words that name the kind of a place or body before its name (العاصمة صنعاء، حركة حماس)
+_CLASSIFIERS = frozenset("عاصمه مدينه بلده محافظه ولايه منطقه اقليم دوله جمهوريه مملكه اماره اماره "
+                         "حركه جماعه تنظيم حزب ميليشيا مليشيا جبهه فصيل قاعده مطار ميناء جزيره "
+                         "شركه وكاله صحيفه قناه".split())
+_AIMING = frozenset("مستهدفا مستهدفه مستهدفين مستهدفتين".split())
+_COUNT_PASSIVE = frozenset("قتل جرح اصاب اعتقل خطف اختطف اسر احتجز اوقف".split())
+_AUX = frozenset("ظل ظلت ظلوا بات باتت اصبح اصبحت مازال مازالت لايزال لاتزال كان كانت كانوا".split())
+_AMOUNTS = frozenset("عدد عددا عده سلسله مجموعه جمله حزمه العديد".split())
+_QUANTIFIERS = frozenset("بعض جميع كافه معظم غالبيه اغلب".split())
 _DAYS = frozenset("السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه".split())
 # verbs whose subject is the actor of the verbal noun they govern (شن هجوماً، أعلنت اعتقال)
 _GOVERNORS = frozenset(
@@ -221,7 +267,8 @@ _GOVERNORS = frozenset(
     "يقرر تقرر قررت قرروا بدا يبدا تبدا بدات بداوا واصل يواصل تواصل واصلت واصلوا تبني تبنت "
     "يتبني اكد اكدت يؤكد تؤكد ابدي ابدت جدد جددت يجدد تجدد اعرب اعربت يعرب تعرب استانف استانفت "
     "طالب طالبت يطالب تطالب دعا دعت يدعو تدعو رفض رفضت يرفض ترفض نفي نفت ينفي تنفي اصدر "
-    "اصدرت يصدر تصدر ابرم ابرمت وقع وقعت صعد صعدت يصعد تصعد".split()
+    "اصدرت يصدر تصدر ابرم ابرمت وقع وقعت صعد صعدت يصعد تصعد اصر اصرت يصر تصر يصرون "
+    "نفذت نفذوا شنت شنوا اجروا وقعا وقعوا ابرموا".split()
 )
 # verbs whose pronoun object is the act: شنتها، نفذها، أطلقتها، ارتكبتها
 _AGENT_VERBS = frozenset("شنت شن نفذت نفذ اطلقت اطلق ارتكبت ارتكب تبنت تبني شنوا نفذوا اطلقوا".split())
@@ -231,13 +278,15 @@ _REPORTING = frozenset("قال قالت قالوا يقول تقول ذكر ذك
 _SOURCES = frozenset("مصدر مصادر المصدر المصادر المرصد مرصد وكاله الوكاله صحيفه الصحيفه موقع تقرير التقرير بيان البيان مراسل شهود ناشطون ناشطين".split())
 _COMPLEMENTIZERS = frozenset("ان انه انها انهم بان بانه بانها لان".split())
 _MATERIAL = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "AID", "RETREAT", "COOPERATE", "SANCTION"})
-_EXPOSED = frozenset("تعرض تعرضت يتعرض تتعرض تعرضوا".split())  # تعرض لـ: its subject is acted on
+# تعرض لـ، يواجه اتهامات: the subject undergoes the act
+_EXPOSED = frozenset("تعرض تعرضت يتعرض تتعرض تعرضوا واجه واجهت يواجه تواجه يواجهون".split())
 _AGENT_MARKERS = (("من", "قبل"), ("علي", "يد"), ("علي", "ايدي"))
 _CLAIM_VERBS = frozenset("تبني تبنت يتبني تتبني تبنوا".split())
 _DEMONSTRATIVES = frozenset("هذا هذه ذلك تلك هذان هاتان".split())
 _EVENT_NOUNS = frozenset("العمليه العمليات الحمله الضربه الضربات الغاره الغارات الهجوم الهجمات القصف".split())
 _Y_NOUNS = frozenset("يونيو يوليو يناير يونيه يوليه يوميا يومين يومان يومي يوميه".split())
-_SKIP_WORDS = frozenset("، , - – قد ايضا مجددا رسميا امس اليوم لذلك كذلك بدوره بدورها بدورهم بالفعل اخيرا".split())
+_SKIP_WORDS = frozenset("، , - – قد ايضا مجددا رسميا امس اليوم لذلك كذلك بدوره بدورها بدورهم بالفعل اخيرا "
+                        "بشده بقوه بحزم بشدة".split())
 _ADVERBS = frozenset("مرارا عمدا مجددا ايضا جديدا سابقا لاحقا مباشره فورا حاليا مؤخرا تماما كثيرا جدا معا".split())
 # "poses a threat", "threatens lives": a state, not an act
 _STATE_BEFORE = frozenset("يشكل تشكل شكل شكلت يمثل تمثل مثل".split())
@@ -313,6 +362,7 @@ class Mention:
     date_near: bool = False  # the date comes from a time expression right by the trigger
     anaphoric_subject: bool = False  # the verb's subject names the act (استهدفت العملية)
     present: bool = False  # an imperfect verb: often a description (صواريخ تستهدف …)
+    rec_from_result: bool = False  # the recipient came from a result word (مقتل 15 مدنياً)
     date: dict | None = None
     location: Place | None = None
     size: dict = field(default_factory=dict)
@@ -418,8 +468,9 @@ def find_mentions(doc: Doc, lex: Lexicon | None = None) -> list[Mention]:
             nxt = toks[t.i + 1] if t.i + 1 < len(toks) else None
             nominal = (det or prep or (t.i > 0 and toks[t.i - 1].norm in _PREPS)
                        or (nxt is not None and nxt.norm in _MODIFIERS))
-            if det:
-                hits = [h for h in hits if not h.verb]
+            if det or prep:
+                # no verb takes the article or بـ، and لـ only an imperfect (ليقصف)
+                hits = [h for h in hits if not h.verb or (not det and h.present and "ب" not in t.pre)]
                 if not hits:
                     continue
             hits = sorted(hits, key=lambda h: (h.verb == nominal, h.entry.quality))
@@ -488,6 +539,13 @@ class Clause:
             return v.get(n[1:]) > 2 * v.get(n)
         return False
 
+    def lam_at(self, i: int) -> bool:
+        """The word starts with the preposition لـ (لميليشيات، للسعودية)."""
+        t = self.toks[i]
+        if "ل" in t.pre:
+            return True
+        return not t.pre and t.norm[:1] == "ل" and self.has_prep(i)
+
     def name_like(self, i: int) -> bool:
         """A bare word that news rarely writes with the article is likely a name (سلفا،
         غوتيريس); مواقع/المواقع is a common noun."""
@@ -526,6 +584,8 @@ class Clause:
             return True
         k = t.key
         n = t.norm
+        if n[:1] in ("و", "ف") and (n[1:] in _PARTICLES or n[1:] in _PREPS or n[1:] in _NEG_BEFORE):
+            return False  # ولم، فقد، وعلى: a particle behind a conjunction
         return not (n in _PARTICLES or k in _PARTICLES or n in _PREPS or k in _PREPS or n in _SPEECH
                     or k in _SPEECH or k in _DAYS or i in self.time_tok or i in self.trig
                     or n in _GOVERNORS or k in _EXPOSED)
@@ -552,19 +612,32 @@ class Clause:
     def np_at(self, i: int, end: int, *, allow_prep: bool = False) -> Arg | None:
         """The noun phrase starting at token i (no skipping), or None."""
         toks = self.toks
+        if i + 1 < end and toks[i].norm in _QUANTIFIERS and not self.has_prep(i):
+            # بعض المشتبه بهم، جميع المعتقلين: the quantifier heads the phrase
+            rest = self.np_at(i + 1, end)
+            return Arg(i, rest.last, rest.entity) if rest is not None else None
         if i >= end or not self.is_content(i):
             return None
+        if not allow_prep and set(self.toks[i].pre) & set("بلك"):
+            return None  # للنظام السوري: a name behind a preposition is no subject or object
         if i in self.ent_at:
             e, a, b = self.ent_at[i]
             if a == i or a < i:
-                return Arg(i, max(b, i + 1), e)
+                nxt = self.ent_at.get(b)
+                if (e.type != "PER" and nxt is not None and nxt[1] == b and nxt[0].type == "PER"
+                        and not self.toks[b].pre and b < end):
+                    # الأمين العام للأمم المتحدة أنطونيو غوتيريس: a title and the name after it
+                    return self.apposition(Arg(i, nxt[2], nxt[0]), end)
+                return self.apposition(Arg(i, max(b, i + 1), e), end)
         t = toks[i]
         if not allow_prep and self.has_prep(i):
             return None
         if self.is_accusative_modifier(i):
             return None
         if t.kind == "num":
-            # a count heads the NP: خمسة أشخاص، 15 سعودياً
+            # a count heads the NP: خمسة أشخاص، 15 سعودياً، 3 منها
+            if i + 1 < end and toks[i + 1].norm in ("منها", "منهم", "منه"):
+                return Arg(i, i + 2)
             j = i + 1
             while j < end and j < i + 3 and toks[j].kind in ("ar", "num") and self.is_content(j):
                 j += 1
@@ -583,11 +656,24 @@ class Clause:
                 break
             if j in self.ent_at:
                 e, a, b = self.ent_at[j]
+                prev_ent = self.ent_at.get(j - 1)
+                if prev_ent is not None and prev_ent[0] is not e and (
+                        prev_ent[0].type in ("PER", "GPE") or e.type != "PER"):
+                    break  # عمر البشير | روسيا: two names side by side are subject and object
+                if (prev_ent is None and p.seg.det and a == j and e.type in ("GPE", "ORG")
+                        and not u.seg.det and p.seg.stem not in _CLASSIFIERS):
+                    break  # التحالف | إيران: a definite noun heads no name (but العاصمة صنعاء)
                 ent = ent or e
                 j = max(b, j + 1)
                 continue
             if not self.is_content(j) or u.kind == "num":
                 break
+            if u.seg.det and p.seg.det and u.seg.stem in _CLASSIFIERS and j - 1 not in self.ent_at:
+                break  # الطائرات | العاصمة صنعاء: a place word is a noun, never an adjective
+            if (u.seg.det and p.seg.det and j - 1 > i and p.norm.endswith(("ي", "يه"))
+                    and u.norm.endswith(("ين", "ون")) and not u.norm.endswith(("يين", "يون"))
+                    and j not in self.ent_at):
+                break  # متحدث باسم الجيش الحكومي | المتمردين: a plural noun is no adjective
             # الرياض | الحوثيين: a name takes no article-adjective, so the word opens the
             # object; a singular nisba may still be a surname (محمد شياع السوداني)
             if (u.seg.det and j - 1 in self.ent_at and self.ent_at[j - 1][0].type in ("PER", "GPE")
@@ -597,8 +683,9 @@ class Clause:
                 break
             # مقاتلات التحالف | مواقع الحوثيين: after a definite word, a common indefinite
             # noun heads the next noun phrase (the object); names (عمر البشير) continue
-            if not u.seg.det and p.seg.det and not self.name_like(j):
-                break
+            if not u.seg.det and p.seg.det and (not self.name_like(j) or u.seg.suf
+                                                 or u.norm.endswith(("ه", "ها", "هم", "هما"))):
+                break  # (الرئيس الجمهوري | معارضيه: a possessed noun opens the object)
             j += 1
         arg = Arg(i, j, ent)
         return self.apposition(arg, end)
@@ -608,10 +695,12 @@ class Clause:
         definite description names it; keep both so the name is inside the argument."""
         toks = self.toks
         j = a.last
-        if j + 2 >= end or toks[j].norm not in ("،", ",") or not toks[a.first].seg.det:
+        if j + 2 >= end or toks[j].norm not in ("،", ",") or not any(
+                toks[k].seg.det for k in range(a.first, a.last)):
             return a
         k = j + 1
-        while k < end and k - j <= 4 and self.is_content(k) and toks[k].kind == "ar" and not toks[k].pre:
+        while k < end and k - j <= 4 and (k in self.ent_at or self.is_content(k) and toks[k].kind == "ar"
+                                           and not toks[k].pre):
             k += 1
         if k > j + 1 and k < end and toks[k].norm in ("،", ","):
             ent = a.entity or next((self.ent_at[x][0] for x in range(j + 1, k) if x in self.ent_at), None)
@@ -637,10 +726,13 @@ class Clause:
     def np_left(self, i: int, start: int) -> Arg | None:
         """A subject NP that ends right before token i (subject-verb order), or None."""
         j = i - 1
-        while j >= start and self.toks[j].norm in ("قد", "ايضا", "بدورها", "بدوره"):
-            j -= 1
+        while j >= start and (self.toks[j].norm in ("قد", "ايضا", "بدورها", "بدوره") or self.toks[j].norm in _AUX):
+            j -= 1  # زوجها ظل يضربها: an auxiliary between subject and verb
         b = j + 1
-        while j >= start and b - j <= 6 and self.is_content(j):
+        # طائرات هليكوبتر من طراز أباتشي، عناصر من الشرطة: a descriptive من inside the subject
+        while j >= start and b - j <= 7 and (self.is_content(j) or (
+                self.toks[j].norm == "من" and j + 1 < b and j - 1 >= start and self.is_content(j - 1)
+                and not self.toks[j - 1].seg.det and j - 1 not in self.trig)):
             if j in self.ent_at:
                 j = self.ent_at[j][1]  # jump to the entity's first token
             u = self.toks[j]
@@ -648,6 +740,8 @@ class Clause:
                 break
             if "و" in u.pre:
                 j -= 1
+                if j >= start and self.is_content(j) and not set(self.toks[j].pre) & set("بلك"):
+                    continue  # الحكومة والمعارضة وافقتا: a coordinated subject
                 break
             j -= 1
         a = j + 1
@@ -688,15 +782,37 @@ class Clause:
 # ---------------------------------------------------------------------------------------
 
 
+def _masdar_reading(m: Mention, cl: Clause, s_last: int) -> None:
+    """قصفها لمحافظة درعا: a verb form with an object pronoun followed by لـ is the verbal
+    noun with a possessive (its agent), when the lexicon knows that noun."""
+    if not (m.verb and m.suffix and m.last < s_last and cl.lam_at(m.last)):
+        return
+    tok = cl.toks[m.first]
+    base = tok.key[:-len(tok.seg.suf)] if tok.seg.suf and tok.key.endswith(tok.seg.suf) else ""
+    if base and any(not h.verb and h.entry.type == m.entry.type
+                    for h in load_lexicon().words.get(base, ())):
+        m.verb = False
+
+
 def _argue(m: Mention, cl: Clause, s_first: int, s_last: int) -> None:
     toks = cl.toks
     e = m.entry
+    _masdar_reading(m, cl, s_last)
     after = m.last
     # passive: damma on a verb, تم + masdar, or a noun after تعرض لـ
     prev = toks[m.first - 1] if m.first > s_first else None
     if m.verb and (e.passive or _has_damma_passive(toks[m.first])):
         m.passive = True
     if not m.verb and prev is not None and prev.key in ("تم", "يتم", "سيتم", "جري", "يجري"):
+        m.passive = True
+    if (m.verb and not m.passive and _verb_stems(e)[0] in _COUNT_PASSIVE
+            and toks[m.first].key == _verb_stems(e)[0]  # the bare 3ms form: قُتل, not قتلت
+            and not (prev is not None and (prev.norm in _PRONOUN_COMP or prev.norm in _RELATIVES))
+            and after < s_last and (toks[after].kind == "num" or read_number(cl.doc, after, s_last)[0] is not None
+                                    or toks[after].norm.endswith(("ان", "ين")) and not toks[after].seg.det
+                                    and after + 1 < s_last and toks[after + 1].norm == "من")):
+        # قتل خمسة أشخاص، قتل عنصران من الشرطة: a count right after the verb is its
+        # (passive) subject; an active verb names its agent first
         m.passive = True
     exposed = None
     for k in range(m.first - 1, max(s_first, m.first - 8) - 1, -1):
@@ -708,9 +824,21 @@ def _argue(m: Mention, cl: Clause, s_first: int, s_last: int) -> None:
     if exposed is not None and not m.verb:
         m.passive = True
         m.recipient = cl.np_right(exposed + 1, m.first)
+    if m.verb and not m.passive and _agent_marker(cl, after, s_last, own=True) is not None:
+        m.passive = True  # خففت العقوبة … من قبل محكمة عليا: the marker makes it passive
     if m.verb:
+        rel = _relative_head(cl, m, s_first)
         if m.passive:
             m.recipient = m.recipient or cl.np_right(after, s_last)
+        elif rel is not None and not m.suffix and after < s_last and toks[after].norm in _RESUMPTIVE:
+            # المدينة التي يسيطر عليها الحوثيون: the pronoun after the verb is the head, the
+            # subject follows
+            m.recipient = rel
+            m.actor = cl.np_right(after + 1, s_last)
+        elif rel is not None and not m.suffix:
+            # المتمردين الذين سيطروا على صنعاء: the relative's head is the subject
+            m.actor = rel
+            m.recipient = cl.np_right(after, s_last)
         else:
             left = cl.np_left(m.first, s_first)
             tok = toks[m.first]
@@ -720,12 +848,24 @@ def _argue(m: Mention, cl: Clause, s_first: int, s_last: int) -> None:
             elif left is not None:
                 m.actor = left
                 m.recipient = cl.np_right(after, s_last, skip=True)
+                if m.recipient is not None and toks[m.recipient.first].norm in _AIMING:
+                    m.recipient = cl.np_right(m.recipient.first + 1, s_last)  # … مستهدفةً قناصة
             else:
                 m.actor = cl.np_right(after, s_last)
+                if m.actor is not None and "و" in toks[m.actor.first].pre:
+                    m.actor = None  # اعتقلتهم وساومتهم: a conjunction opens the next clause
+                if m.actor is not None and toks[m.actor.first].norm in _AIMING:
+                    # أطلقت النار مستهدفةً قناصة: the participle's object is the target
+                    m.recipient, m.actor = cl.np_right(m.actor.first + 1, s_last), None
+                    after = m.recipient.last if m.recipient else after
+                if m.actor is not None and m.actor.first not in cl.ent_at and _non_agent(cl, m.actor):
+                    # بضرورة ضرب قواعد سوريا: a place or thing is what the act falls on
+                    m.recipient, m.actor = m.actor, None
+                    after = m.recipient.last
                 if m.actor is not None and toks[m.actor.first].key in _EVENT_NOUNS:
                     # استهدفت العملية …: the subject is the act itself, told again
                     m.actor, m.anaphoric_subject = None, True
-                if not m.suffix:  # قصفها: the object is the attached pronoun
+                if not m.suffix and m.recipient is None:  # قصفها: the object is the attached pronoun
                     k = m.actor.last if m.actor else after
                     while k < s_last and k in cl.time_tok:
                         k += 1  # حث نشطاء الأربعاء الجانبين
@@ -733,6 +873,9 @@ def _argue(m: Mention, cl: Clause, s_first: int, s_last: int) -> None:
         if m.recipient is None and e.rp:
             start = m.actor.last if m.actor else after
             m.recipient = cl.prep_np(start, s_last, e.rp)
+        if m.recipient is None and e.type == "ACCUSE":
+            m.recipient = _complement_subject(cl, m.actor.last if m.actor and m.actor.first > m.first
+                                              else after, s_last)
     else:
         # nouns: the genitive right after (with its modifier already inside the trigger). A
         # definite noun takes no genitive, and adjectives that agree with it are skipped.
@@ -740,24 +883,136 @@ def _argue(m: Mention, cl: Clause, s_first: int, s_last: int) -> None:
         while j < s_last and j < after + 3 and cl.is_adjective(j, m.det):
             j += 1
         gen_arg = None
-        if not m.suffix and not m.det and j == after:
+        if (not m.suffix and not m.det and j == after and after < s_last and not _indefinite(m, toks)
+                and "و" not in toks[after].pre and not cl.lam_at(after)
+                and not _governs_pronoun(toks[after])):
             gen_arg = cl.np_at(after, s_last)
             if gen_arg is not None and not cl.definite(gen_arg):
                 gen_arg = None
+        if gen_arg is not None and e.gen == "agent" and _masdar_like(toks[gen_arg.first]):
+            gen_arg = None  # التزام تطوير قدرات العراق: a verbal noun is what is committed to
         if gen_arg is not None:
             if e.gen == "agent" and not m.passive:
                 m.actor = gen_arg
             else:
                 m.recipient = m.recipient or gen_arg
+        if gen_arg is None and j < s_last and cl.lam_at(j):
+            # هجوماً لميليشيات الحوثي، انتقادات كندية للسعودية: a genitive with لـ after the
+            # noun and its adjectives; an agent for armed acts, else who the act is aimed at
+            # (always so after a possessive: قصفها لمحافظة درعا)
+            gen_arg = cl.np_at(j, s_last, allow_prep=True)
+            if gen_arg is not None:
+                if (e.gen == "agent" and e.type in _LAM_AGENT and "ل" not in e.rp and not m.passive
+                        and not m.suffix):
+                    m.actor = gen_arg
+                else:
+                    m.recipient = m.recipient or gen_arg
         after = j
         start = gen_arg.last if gen_arg else after
         if e.rp and m.recipient is None:
             m.recipient = cl.prep_np(start, s_last, e.rp)
         if m.actor is None and not m.passive:
             m.actor = _relative_agent(cl, j, s_last) or _governor_subject(m, cl, s_first)
+            if m.actor is not None and m.actor.last < m.first and m.recipient is None:
+                # منح النظام جيش الإسلام مهلة: a second phrase between the subject and the
+                # noun is whom the act is given to
+                m.recipient = cl.np_right(m.actor.last, m.first)
     if m.actor is None:
         start = m.recipient.last if m.recipient is not None and m.recipient.first >= after else after
         m.actor = _agent_marker(cl, start, s_last)
+
+
+def _indefinite(m: Mention, toks) -> bool:
+    """اجتماعاً، هجوماً: a noun with the accusative tanween heads no genitive."""
+    t = toks[m.last - 1]
+    if "\u064b" in t.text:
+        return True
+    return t.norm.endswith("ا") and t.norm[:-1] in _lemma_forms(m.entry)
+
+
+@lru_cache(maxsize=None)
+def _lemma_forms(entry: LexEntry) -> frozenset[str]:
+    """The normalised citation forms of an entry (its comma variants, or its verb stems)."""
+    n = normalize(entry.lemma).partition(" ")[0]
+    return frozenset(x for part in n.split(",") for x in part.split("/") if x)
+
+
+_ATTRIBUTION = frozenset("بحسب حسب حسبما وفقا وفق نقلا طبقا بحسبما".split())
+_RESUMPTIVE = frozenset("عليه عليها عليهم فيه فيها فيهم منه منها منهم به بها بهم له لها لهم اليه اليها اليهم ضده ضدها ضدهم".split())
+_RELATIVES = frozenset("الذي التي الذين اللذين اللتين اللواتي اللاتي".split())
+
+
+def _relative_head(cl: Clause, m: Mention, s_first: int) -> Arg | None:
+    """The noun phrase a relative pronoun right before the verb refers to."""
+    toks = cl.toks
+    r = m.first - 1
+    if r <= s_first or toks[r].norm not in _RELATIVES:
+        return None
+    hit = cl.ent_at.get(r - 1)
+    if hit is not None:
+        return Arg(hit[1], hit[2], hit[0])
+    found: list[Arg] = []
+    for k in range(r - 1, max(s_first, r - 4) - 1, -1):
+        if toks[k].kind == "punct" or k in cl.trig:
+            break
+        a = cl.np_at(k, r)
+        if a is not None and a.last == r - 1 and toks[r - 1].seg.det and a.last - 1 in cl.ent_at:
+            a = Arg(a.first, r, a.entity)  # مدينة الحديدة الساحلية: the adjective after the name
+        if a is not None and a.last == r:
+            found.append(a)
+    if not found:
+        return None
+    # مدينة الحديدة الساحلية التي: the whole phrase; تقدم المتمردين الذين: the definite noun
+    # that the relative agrees with, not the construct before it
+    head = toks[found[-1].first]
+    if head.seg.det or found[-1].first in cl.ent_at or head.seg.stem in _CLASSIFIERS:
+        return found[-1]
+    named = [a for a in found if toks[a.first].seg.det or a.first in cl.ent_at]
+    return named[-1] if named else found[-1]
+
+
+def _masdar_like(t) -> bool:
+    """تطوير، تعزيز، تنفيذ: the تفعيل pattern of verbal nouns, which name acts, not agents."""
+    n = t.key[2:] if t.key.startswith("ال") else t.key
+    return len(n) == 5 and n[0] == "ت" and n[3] == "ي"
+
+
+def _shared_sides(m: Mention, argued: list[Mention], s_first: int) -> None:
+    """واتفقت بغداد وواشنطن في جولة الحوار: a two-sided act told right after another one
+    in the same clause has the same two sides."""
+    if m.entry.type not in _TWO_SIDED or m.verb or m.recipient is not None:
+        return
+    if m.actor is not None and not m.actor.weak:
+        return
+    for x in reversed(argued):
+        if x.first < s_first:
+            break
+        end = max(x.last, x.actor.last if x.actor else 0, x.recipient.last if x.recipient else 0)
+        if (x.entry.type in _TWO_SIDED and x.actor is not None and x.recipient is not None
+                and not x.recipient.weak and 0 <= m.first - end <= 3):
+            m.actor, m.recipient = x.actor, x.recipient
+        return
+
+
+def _complement_subject(cl: Clause, i: int, s_last: int) -> Arg | None:
+    """اشتكت من أن زوجها ظل يضربها، اتهم بأن الجيش …: the one the complaint is about is the
+    subject of the clause after أن."""
+    toks = cl.toks
+    j = i
+    if j < s_last and toks[j].norm in ("من", "علي"):
+        j += 1
+    if j < s_last and toks[j].norm in ("ان", "بان"):
+        return cl.np_right(j + 1, s_last)
+    return None
+
+
+def _governs_pronoun(tok) -> bool:
+    """شنتها، أبرمته، أطلقها: a carrying/announcing verb whose pronoun object is the act."""
+    verbs = _GOVERNORS | _AGENT_VERBS
+    if tok.seg.suf in ("ها", "ه", "هم") and tok.seg.stem in verbs:
+        return True
+    n = tok.key
+    return any(n.endswith(p) and n[:-len(p)] in verbs for p in ("ها", "ه"))
 
 
 def _relative_agent(cl: Clause, i: int, s_last: int) -> Arg | None:
@@ -769,9 +1024,12 @@ def _relative_agent(cl: Clause, i: int, s_last: int) -> Arg | None:
         j += 1
     if j < s_last and toks[j].norm in ("التي", "الذي", "اللتي"):
         j += 1
-    if j < s_last and toks[j].seg.suf in ("ها", "ه") and (
-            toks[j].seg.stem in _GOVERNORS or toks[j].seg.stem in _AGENT_VERBS):
-        return cl.np_right(j + 1, s_last)
+    # اتفاق تسوية أبرمته روسيا: one genitive word may stand before the verb
+    for k in (j, j + 1):
+        if k < s_last and _governs_pronoun(toks[k]):
+            return cl.np_right(k + 1, s_last)
+        if k < s_last and (toks[k].kind != "ar" or toks[k].seg.det or k in cl.trig):
+            break
     return None
 
 
@@ -785,30 +1043,63 @@ def _governor_subject(m: Mention, cl: Clause, s_first: int) -> Arg | None:
             return None
         if t.kind == "punct" and t.norm not in ("،", ",", "(", ")"):
             return None
-        if t.norm in _COMPLEMENTIZERS and m.entry.type in _MATERIAL:
-            return None  # قالت الرئاسة إن … هجوم: the act sits in a clause of its own
+        if t.norm in _COMPLEMENTIZERS and (m.entry.type in _MATERIAL or m.entry.type in _TWO_SIDED):
+            return None  # قالت الرئاسة إن … هجوم / اتفاق: the act sits in a clause of its own
         if t.key in _GOVERNORS or t.norm in _GOVERNORS or t.key in _SPEECH or t.norm in _SPEECH:
             if m.entry.type in _MATERIAL and (t.key in _REPORTING or t.norm in _REPORTING):
                 return None  # قالت مصادر إن …: the reporter is not the agent
             between = cl.np_right(k + 1, m.first)
-            if between is not None:
+            if between is not None and toks[between.first].norm not in _AMOUNTS:
                 return between
             return cl.np_left(k, s_first)
     return None
 
 
-def _agent_marker(cl: Clause, i: int, end: int) -> Arg | None:
-    """من قبل X / على يد X after the trigger."""
+def _agent_marker(cl: Clause, i: int, end: int, own: bool = False) -> Arg | None:
+    """من قبل X / على يد X after the trigger (with `own`, not past another act's trigger:
+    دانت … إطلاق صواريخ من قبل الحوثيين is the launch's agent)."""
     toks = cl.toks
     for j in range(i, min(end - 1, i + 12)):
+        if own and j in cl.trig:
+            return None
         pair = (toks[j].norm, toks[j + 1].norm)
         if pair in _AGENT_MARKERS:
             return cl.np_right(j + 2, end)
     return None
 
 
+# meetings and agreements: both sides act
+_TWO_SIDED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# acts with two sides: بين X وY names both
+_RECIPROCAL = frozenset({"CONSULT", "AGREE", "COOPERATE", "ASSAULT"})
+
+# armed acts whose لـ-genitive is the agent (هجوم لداعش); for the rest it is the target
+_LAM_AGENT = frozenset({"ASSAULT", "MOBILIZE", "PROTEST"})
+
 # acts that rarely name a target (a protest, a mobilisation, a ceasefire)
 _NO_TARGET = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "AGREE", "AID"})
+
+
+# في عنتيبي، من سوريا، بالعاصمة: a place the act happened in or came from, not its target
+_PLACE_PREPS = frozenset("في من داخل قرب وسط شمال جنوب شرق غرب شمالي جنوبي شرقي غربي".split())
+
+
+def _in_place_phrase(cl: Clause, e: Entity, a: int) -> bool:
+    """في جمهورية الشيشان، بالعاصمة، من سوريا: a place named as where, not who."""
+    if e.type != "GPE":
+        return False
+    toks = cl.toks
+    if "ب" in toks[a].pre:
+        return True
+    for k in (a - 1, a - 2):
+        if k < 0:
+            break
+        t = toks[k]
+        if t.norm in _PLACE_PREPS or "ب" in t.pre and k == a - 1:
+            return True
+        if k == a - 1 and not (t.seg.stem in _CLASSIFIERS or t.key in _CLASSIFIERS):
+            break  # only a place word (مدينة، جمهورية) may stand between
+    return False
 
 
 def _entity_after(cl: Clause, m: Mention, s_last: int) -> Arg | None:
@@ -820,12 +1111,14 @@ def _entity_after(cl: Clause, m: Mention, s_last: int) -> Arg | None:
         t = toks[j]
         if t.kind == "punct" and t.norm not in ("،", ",", '"', "«", "»", "(", ")"):
             return None
+        if t.key in _SPEECH or t.norm in _SPEECH or t.norm in _ATTRIBUTION:
+            return None  # …، قال نصرالله / بحسب وكالة الأنباء: a speaker or a source
         if j in cl.ent_at:
             e, a, b = cl.ent_at[j]
             if m.actor is not None and m.actor.first <= a < m.actor.last:
                 j = b
                 continue
-            if e.type in ("PER", "ORG", "GPE"):
+            if e.type in ("PER", "ORG", "GPE") and not _in_place_phrase(cl, e, a):
                 return Arg(a, b, e, weak=True)
             j = b
             continue
@@ -844,7 +1137,7 @@ def _entity_before(cl: Clause, m: Mention, s_first: int) -> Arg | None:
             return None
         if j in cl.ent_at:
             e, a, b = cl.ent_at[j]
-            if e.type in ("PER", "ORG", "GPE") and not cl.has_prep(a):
+            if e.type in ("PER", "ORG", "GPE") and not cl.has_prep(a) and not _in_place_phrase(cl, e, a):
                 if m.recipient is None or not (m.recipient.first <= a < m.recipient.last):
                     return Arg(a, b, e, weak=True)
             j = a - 1
@@ -900,6 +1193,22 @@ def _extend_modifier(m: Mention, cl: Clause, s_last: int) -> None:
             m.mode = mode
         j += 1
     m.last = j
+
+
+_HARM = _VIOLENCE_CUES | frozenset("اسقاط تدمير سحق محو انتقام الانتقام قتال القتال ضرب".split())
+
+
+def _retype_pledge(m: Mention, cl: Clause, s_last: int) -> None:
+    """روسيا تتعهد بإسقاط أي صاروخ: a pledge to do harm is a threat, not an agreement."""
+    if m.entry.type != "AGREE" or not _verb_stems(m.entry)[0].startswith("تعهد"):
+        return
+    toks = cl.toks
+    for k in range(m.last, min(s_last, m.last + 3)):
+        t = toks[k]
+        if t.key in _HARM or t.stem in _HARM or (t.norm[:1] == "ب" and t.norm[1:] in _HARM):
+            m.entry = replace(m.entry, type="THREATEN", mode="violence")
+            m.mode = "violence"
+            return
 
 
 def _refine_mode(m: Mention, cl: Clause, s_last: int) -> None:
@@ -1059,7 +1368,9 @@ def _conflict(doc: Doc, ev: Mention, m: Mention) -> bool:
         return False
     if ev.status != m.status:
         return True
-    if ev.actor and m.actor and not (ev.actor.weak or m.actor.weak) and not _overlap(doc, ev.actor, m.actor):
+    if ev.actor and m.actor and not (ev.actor.weak or m.actor.weak) and not _overlap(doc, ev.actor, m.actor) \
+            and not (m.entry.type in _TWO_SIDED and _overlap(doc, ev.actor, m.recipient)):
+        # (an agreement told from the other side: اتفق X مع Y … وافق Y is one act)
         return True
     return False
 
@@ -1096,6 +1407,10 @@ def _merge(doc: Doc, mentions: list[Mention]) -> list[_Group]:
                 continue
             if _conflict(doc, h, m):
                 continue
+            if m.verb and not m.anaphoric and any(
+                    x.verb and x.entry is not m.entry and x.entry.lemma != m.entry.lemma
+                    and doc.tokens[x.first].sent == m_sent for x in g.members):
+                continue  # زار … حيث التقى: two verbs of a sentence tell two acts
             close = m_sent == last_sent and 0 <= m.first - g.members[-1].last <= 4
             same_word = any(x.entry is m.entry or (m.mode and x.mode == m.mode) for x in g.members)
             linked = (m.anaphoric or close or same_word
@@ -1118,8 +1433,14 @@ def _merge(doc: Doc, mentions: list[Mention]) -> list[_Group]:
             target.members.append(m)
         if h.actor is None or (h.actor.weak and m.actor is not None and not m.actor.weak):
             h.actor = m.actor or h.actor
-        if h.recipient is None or (h.recipient.weak and m.recipient is not None and not m.recipient.weak):
-            h.recipient = m.recipient or h.recipient
+        if m.recipient is not None and (
+                h.recipient is None or (h.recipient.weak and not m.recipient.weak)
+                or (h.rec_from_result and not m.entry.attach and not m.recipient.weak)):
+            # the victims of a result word (مقتل 15 مدنياً) only stand in for the target
+            h.rec_from_result = m.entry.attach or m.rec_from_result
+            h.recipient = m.recipient
+        elif h.recipient is not None and h.entry.attach:
+            h.rec_from_result = True
         if m.date and m.date.get("from") == "text" and (
                 not h.date or h.date.get("from") != "text" or (m.date_near and not h.date_near)):
             h.date, h.date_near = m.date, m.date_near
@@ -1143,9 +1464,13 @@ def _argument(doc: Doc, a: Arg | None, extra_strip: int = 0) -> Argument | None:
     if a is None:
         return None
     t = doc.tokens[a.first]
-    span = doc.token_span(a.first, a.last, strip_proclitic=len(t.key) >= 3)
+    # للسعودية keeps its لـ: "لسعودية" would be no word at all
+    strip = len(t.key) >= 3 and not (t.pre.endswith("ل") and t.key.startswith("ال"))
+    span = doc.token_span(a.first, a.last, strip_proclitic=strip)
     if extra_strip:
         span = doc.span(min(span.start + extra_strip, span.end - 1), span.end)
+    if span.text.startswith("#") and len(span.text) > 1:
+        span = doc.span(span.start + 1, span.end)  # #إيران: the hashtag sign is no part of the name
     ent = a.entity
     if ent is not None and not (span.start <= ent.span.start and ent.span.end <= span.end):
         ent = None
@@ -1179,6 +1504,8 @@ def _accept(m: Mention, cl: Clause) -> bool:
     q = m.entry.quality
     if m.first > 0 and cl.toks[m.first - 1].key in _STATE_BEFORE:
         return False
+    if m.first in cl.time_tok and not m.phrase:
+        return False  # فجر الإثنين: dawn, part of a time expression, not "blew up"
     if m.entry.near:
         toks = cl.toks
         s = toks[m.first].sent
@@ -1190,9 +1517,20 @@ def _accept(m: Mention, cl: Clause) -> bool:
         return True
     if q >= 3:
         return False
-    if q == 2 and not m.verb and not m.det and m.actor is None and m.recipient is None:
+    if (m.entry.type == "AGREE" and m.verb and m.present and not m.future_form
+            and _verb_stems(m.entry)[0] == "اتفق" and "س" not in cl.toks[m.first].pre):
+        return False  # نتفق مع الوزير في …: sharing a view, not striking an agreement
+    if (m.verb and m.present and not m.future_form and "territory" in m.entry.contexts
+            and "س" not in cl.toks[m.first].pre):
+        return False  # يسيطر على: holds, a state rather than a seizure
+    if q == 2 and m.present and m.verb and m.first > 0 and cl.toks[m.first - 1].norm in _RELATIVES:
+        return False  # المدينة التي يسيطر عليها الحوثيون: a standing state, not an act
+    # a guessed argument (a pronoun's antecedent, the nearest name) does not vouch for a
+    # weak trigger
+    bare = (m.actor is None or m.actor.weak) and (m.recipient is None or m.recipient.weak)
+    if q == 2 and not m.verb and not m.det and bare:
         return False
-    if q == 2 and m.verb and m.actor is None and m.recipient is None and not m.passive:
+    if q == 2 and m.verb and bare and not m.passive:
         return False
     return True
 
@@ -1207,10 +1545,16 @@ def extract_events(doc: Doc, layers: Any) -> list[Event]:
     usable = _usable_times(doc, times)
     quotes = list(getattr(layers, "quotes", []) or [])
     kept: list[Mention] = []
+    argued: list[Mention] = []
     for m in mentions:
         s = doc.sentence_of(m.first)
         _extend_modifier(m, cl, s.last)
+        _retype_pledge(m, cl, s.last)
         _argue(m, cl, s.first, s.last)
+        _dropped_subject(doc, m, cl, quotes, argued, s.first)
+        _pronoun_target(m, cl, s.first)
+        _shared_sides(m, argued, s.first)
+        argued.append(m)
         if m.entry.type == "ASSAULT" and m.actor is None and not (m.verb and not m.passive):
             if s.i not in cl._claims:
                 cl._claims[s.i] = (_claim_actor(cl, s.first, s.last)
@@ -1222,10 +1566,24 @@ def extract_events(doc: Doc, layers: Any) -> list[Event]:
             continue
         if m.actor is not None and doc.tokens[m.actor.first].key in _SOURCES:
             m.actor = None  # مصادر ميدانية، البيان: who reports is not who acts
+        if (m.entry.type == "ASSAULT" and _means(cl, m.recipient)) or _duration(cl, m.recipient):
+            # أطلق صواريخ باتجاه جازان: past the weapon, the target after the preposition
+            after_means = m.recipient.last
+            m.recipient = cl.prep_np(after_means, s.last, m.entry.rp) if m.entry.rp else None
+        if m.entry.type == "ASSAULT" and _means(cl, m.actor):
+            m.actor = None  # اعترضت الدفاعات صاروخاً في طريقه لاستهداف …: the missile is no agent
+        if m.entry.type in _RECIPROCAL and (m.actor is None or m.actor.weak or m.recipient is None):
+            sides = _between(cl, m, s.last)
+            if sides is not None:
+                m.actor, m.recipient = sides[0], sides[1] or m.recipient
         if m.recipient is None and not m.suffix and m.entry.type not in _NO_TARGET:
             m.recipient = _entity_after(cl, m, s.last)
         if m.actor is None and not m.passive:
             m.actor = _entity_before(cl, m, s.first)
+        if m.actor is not None and m.actor.first < m.last and m.first < m.actor.last:
+            m.actor = None  # a name the tagger ran over the trigger (ويدعم برلسكوني)
+        if m.recipient is not None and m.recipient.first < m.last and m.first < m.recipient.last:
+            m.recipient = None
         prev = doc.tokens[m.first - 1] if m.first > s.first else None
         m.status = _status(m, cl, s.first, s.last)
         _refine_mode(m, cl, s.last)
@@ -1247,6 +1605,7 @@ def extract_events(doc: Doc, layers: Any) -> list[Event]:
         kept.append(m)
     groups = _merge(doc, kept)
     _attach_casualties(doc, groups)
+    _condemned_agents(cl, groups)
     events: list[Event] = []
     for n, g in enumerate(groups, 1):
         h = g.head
@@ -1271,6 +1630,60 @@ def extract_events(doc: Doc, layers: Any) -> list[Event]:
     return events
 
 
+# verbal acts whose object is often another act: the target is who did that act
+_AIMED_AT_ACTS = frozenset({"ACCUSE", "REJECT"})
+
+
+def _same_party(cl: Clause, a: Arg | None, b: Arg | None) -> bool:
+    """The two arguments name the same party (same tokens, entity or head words)."""
+    if a is None or b is None:
+        return False
+    if a.first < b.last and b.first < a.last:
+        return True
+    if a.entity is not None and b.entity is not None and a.entity.id == b.entity.id:
+        return True
+    return bool(_arg_words(cl.doc, a) & _arg_words(cl.doc, b))
+
+
+def _condemned_agents(cl: Clause, groups: list[_Group]) -> None:
+    """دانت البحرين إطلاق صواريخ من قبل ميليشيات الحوثي، نددت بالهجمات التي شنتها إيران:
+    the target of a condemnation aimed at an act is the act's agent, as the merged act
+    knows it (its agent may be told in another sentence)."""
+    group_at: dict[int, _Group] = {}
+    for g in groups:
+        for x in g.members:
+            group_at.setdefault(x.first, g)
+    toks = cl.toks
+    for g in groups:
+        h = g.head
+        threat = h.entry.type == "THREATEN" and h.recipient is None
+        if h.entry.type not in _AIMED_AT_ACTS and not threat:
+            continue
+        end = toks[h.first].sent
+        j, seen = h.last, 0
+        while j < len(toks) and toks[j].sent == end and seen < 4:
+            if h.actor is not None and h.actor.first <= j < h.actor.last:
+                j = h.actor.last
+                continue
+            t = toks[j]
+            if j in group_at and group_at[j] is not g:
+                act = group_at[j].head
+                if threat and not _same_party(cl, act.recipient, h.actor):
+                    # تهديدات ترامب بتوجيه ضربة للنظام السوري: who the threatened act targets
+                    h.recipient = act.recipient
+                elif (act.entry.type not in _AIMED_AT_ACTS and act.actor is not None
+                        and (h.recipient is None or h.recipient.weak or h.recipient.first >= j)
+                        and not _same_party(cl, act.actor, h.actor)):
+                    h.recipient = act.actor
+                break
+            if t.kind == "punct" and t.norm not in ("،", ",", '"', "«", "»"):
+                break
+            if not (cl.is_skippable(j) or t.kind == "punct" or cl.is_adjective(j, True)
+                    or cl.is_accusative_modifier(j)):
+                seen += 1
+            j += 1
+
+
 def _attach_casualties(doc: Doc, groups: list[_Group]) -> None:
     """A casualty count told in a sentence of its own (ما تسبب في استشهاد أحد المقيمين
     وإصابة 11 من المدنيين) belongs to the attack told just before it."""
@@ -1290,6 +1703,295 @@ def _attach_casualties(doc: Doc, groups: list[_Group]) -> None:
                     if v is not None and g.head.size.get(k) is None:
                         g.head.size[k] = v
             break
+
+
+# heads of noun phrases that are things and places acted on, never the agent of an act:
+# after a verb whose subject was dropped (وأيدت حق إسرائيل، استهدفت تجمعات سكانية) such a
+# phrase is the object
+_NON_AGENT = frozenset(
+    "حق حقوق موقع مواقع منزل منازل مبني مباني منطقه مناطق مدينه مدن قريه قري بلده بلدات حي احياء "
+    "مقر مقرات منشاه منشات مستشفي مستشفيات مدرسه مدارس تجمع تجمعات ناقله سفينه سفن مطار ميناء "
+    "قاعده قواعد هدف اهداف مركز مراكز مخيم مخيمات طريق سياره سيارات شاحنه شاحنات ارض اراضي "
+    "اجزاء جزء قرار قرارات مشروع خطه فكره سياسه مبادره مقترح اقتراح طلب دعوه سراح وقف انسحاب "
+    "محطه محطات جسر حدود منصه مخازن مخزن مستودع مستودعات نظير نظيره نظيرته نظيريه نظراءه".split())
+# a verb right after these has the speaker (or the subject named before) as its subject
+_PRONOUN_COMP = frozenset("انه انها انهم انهما بانه بانها بانهم لانه لانها لانهم وانه وانها وانهم".split())
+
+
+# what is fired or thrown: the means of an attack, never its target (إطلاق عدة صواريخ)
+_WEAPONS = frozenset(
+    "صاروخ صواريخ قذيفه قذائف نار النار رصاص الرصاص رصاصه طلقات قنبله قنابل عبوه عبوات "
+    "مسيره مسيرات صاروخا هاون".split())
+
+
+def _means(cl: Clause, a: Arg | None) -> bool:
+    """The phrase names a weapon: its head, or the word after a count (عدة صواريخ، 7 صواريخ)."""
+    if a is None:
+        return False
+    if a.last - a.first == 2 and cl.toks[a.first + 1].norm == "منها":
+        return True  # واستهدف 3 منها الرياض: three of the missiles (منها: things, not people)
+    for k in range(a.first, min(a.last, a.first + 2)):
+        t = cl.toks[k]
+        stem = t.stem[2:] if t.stem.startswith("ال") else t.stem
+        if t.key in _WEAPONS or stem in _WEAPONS or t.norm in _WEAPONS:
+            return True
+        if not (t.kind == "num" or t.norm in ("عده", "عدد", "بعض")):
+            return False
+    return False
+
+
+def _between(cl: Clause, m: Mention, s_last: int) -> tuple[Arg, Arg | None] | None:
+    """اللقاء الذي دار بين X وY، المفاوضات مستمرة بين X وY، القتال بين X وY: the two sides."""
+    toks = cl.toks
+    for j in range(m.last, min(s_last - 1, m.last + 6)):
+        t = toks[j]
+        if t.kind == "punct" and t.norm not in ("،", ","):
+            return None
+        if t.norm == "بين":
+            a = cl.np_right(j + 1, s_last, skip=False)
+            if a is None:
+                return None
+            b = None
+            k = a.last
+            while k < min(s_last, a.last + 5):
+                t = toks[k]
+                if "و" in t.pre and t.kind == "ar":
+                    b = cl.np_at(k, s_last)
+                    break
+                if (t.kind == "punct" and t.norm not in ("،", ",")) or k in cl.trig:
+                    break
+                k += 1
+            return a, b
+        if j > m.last and j in cl.trig:
+            return None
+    return None
+
+
+_TIME_UNITS = frozenset("ساعه ساعات ساعتين يوم يوما ايام يومين اسبوع اسابيع اسبوعين شهر اشهر شهور شهرين سنه سنوات عام اعوام دقيقه دقائق".split())
+
+
+def _duration(cl: Clause, a: Arg | None) -> bool:
+    """مهلة 72 ساعة: a count of time is no party to the act."""
+    if a is None or a.last - a.first < 2:
+        return False
+    t0, t1 = cl.toks[a.first], cl.toks[a.first + 1]
+    return (t0.kind == "num" or read_number(cl.doc, a.first, a.last)[0] is not None) and t1.norm in _TIME_UNITS
+
+
+def _non_agent(cl: Clause, a: Arg) -> bool:
+    t = cl.toks[a.first]
+    stem = t.stem[2:] if t.stem.startswith("ال") else t.stem
+    return t.key in _NON_AGENT or stem in _NON_AGENT or t.norm in _NON_AGENT
+
+
+def _previous_subject(doc: Doc, m: Mention, cl: Clause, quotes: list, argued: list[Mention],
+                      s_first: int) -> Arg | None:
+    """The subject a coordinated or bare verb leaves out, nearest first: the actor of the
+    act told just before in the sentence (same quote, same kind: armed or verbal), the
+    speaker of the quote the verb stands in; for verbal acts also the actor of any earlier
+    act, the last speaker, the subject of a speech verb, the nearest name in the sentence."""
+    where = _quote_of(doc, quotes, m.first)
+    before = [x for x in reversed(argued) if x.first >= s_first and x.actor is not None
+              and not x.actor.weak and x.actor.last <= m.first and _quote_of(doc, quotes, x.first) == where]
+    verbal = m.entry.type in VERBAL_TYPES
+    for x in before:
+        if (x.entry.type in VERBAL_TYPES) == verbal:
+            return x.actor
+    said = _speaker_actor(doc, cl, quotes, m)
+    if said is not None:
+        return said
+    if not verbal:
+        return None  # an armed act is not done by whoever last spoke or acted otherwise
+    if before:
+        return before[0].actor
+    last = _last_speaker(doc, cl, quotes, m)
+    if last is not None:
+        return last
+    toks = cl.toks
+    for k in range(m.first - 1, s_first - 1, -1):
+        if toks[k].key in _SPEECH or toks[k].norm in _SPEECH:
+            # وقال المسؤول لـ"سكاي نيوز"، طالباً …: the speaker named by the speech verb
+            said = cl.np_right(k + 1, m.first) or cl.np_left(k, s_first)
+            if said is not None:
+                return said
+            break
+    for j in range(m.first - 1, s_first - 1, -1):
+        hit = cl.ent_at.get(j)
+        if hit is not None and hit[0].type in ("PER", "ORG", "GPE") and not _in_place_phrase(cl, hit[0], hit[1]):
+            # وبحسب صالح، … لذا دعا: the person (or country) the sentence is about
+            return Arg(hit[1], hit[2], hit[0])
+    return None
+
+
+def _first_person(m: Mention, tok) -> bool:
+    """ندعو، نطالب، رفضنا: a first person plural form (not a stem that begins or ends in ن)."""
+    past, _, present = _verb_stems(m.entry)
+    n = tok.key if tok.key else tok.norm
+    if present and n.startswith("ن") and not present[1:].startswith("ن") and not n.startswith("نا"):
+        return len(n) >= len(present) - 1
+    return bool(past) and n.endswith("نا") and not past.endswith("ن") and n.startswith(past[:2])
+
+
+@lru_cache(maxsize=None)
+def _verb_stems(entry: LexEntry) -> tuple[str, str, str]:
+    return normalize(entry.lemma).partition(" ")[0].partition("/")
+
+
+def _quote_of(doc: Doc, quotes: list, i: int) -> int:
+    """Index of the quote holding token i, or -1."""
+    start = doc.tokens[i].start
+    for n, q in enumerate(quotes):
+        if q.span.start <= start < q.span.end:
+            return n
+    return -1
+
+
+def _last_speaker(doc: Doc, cl: Clause, quotes: list, m: Mention) -> Arg | None:
+    """The speaker of the latest statement that ended before the verb, in its sentence or
+    the one before (وقال صالح … لذا دعا إلى …: still Saleh)."""
+    start = doc.tokens[m.first].start
+    sent = doc.tokens[m.first].sent
+    best = None
+    for q in quotes:
+        if q.speaker is None or q.span.start >= start:
+            continue
+        a = doc.token_at(q.speaker.start)
+        if a is None or sent - doc.tokens[a].sent > 1:
+            continue
+        if best is None or q.span.start > best.span.start:
+            best = q
+    if best is None:
+        return None
+    a = doc.token_at(best.speaker.start)
+    b = doc.token_at(max(best.speaker.start, best.speaker.end - 1))
+    if a is None or b is None:
+        return None
+    return Arg(a, b + 1, cl.ent_at.get(a, (None,))[0])
+
+
+def _dropped_subject(doc: Doc, m: Mention, cl: Clause, quotes: list, argued: list[Mention],
+                     s_first: int) -> None:
+    """A verb whose subject is left out takes the subject told before it:
+
+    - أعلنت الشرطة أنها اعتقلت خمسة: the pronoun after أن is the speaker; what follows the
+      verb is its object;
+    - نددت الولايات المتحدة … وأيدت حق إسرائيل، هجوماً … استهدف ناقلة نفط: a coordinated
+      or relative verb whose following phrase is a thing acted on (حق، ناقلة، مواقع).
+    """
+    toks = cl.toks
+    tok = toks[m.first]
+    if (not m.verb and m.entry.pos == "N" and m.actor is None and m.entry.type in VERBAL_TYPES
+            and tok.norm[:1] == "م" and tok.norm.endswith("ا") and not tok.pre):
+        # …، مشيداً بالرئيس: the participle's subject is the clause's (the speaker's)
+        m.actor = _previous_subject(doc, m, cl, quotes, argued, s_first)
+        return
+    if not m.verb and m.actor is None and not m.passive and m.first - 2 > s_first:
+        k = m.first - 1
+        while k > s_first and m.first - k <= 3 and (toks[k].norm in _AMOUNTS or toks[k].norm == "من"):
+            k -= 1
+        g = toks[k]
+        if (g.key in _GOVERNORS or g.norm in _GOVERNORS) and k > s_first:
+            if toks[k - 1].norm in _PRONOUN_COMP:
+                # أعلنت أنها شنت هجمات: the pronoun subject of the governing verb is the speaker
+                m.actor = _speaker_actor(doc, cl, quotes, m)
+                return
+            if "و" in g.pre or toks[k - 1].norm in ("،", ",", "حيث", "ثم"):
+                # … التقى نظيره، ووقعا عدداً من الاتفاقيات: the subject told before
+                before = [x for x in reversed(argued) if x.first >= s_first and x.actor is not None
+                          and not x.actor.weak and x.actor.last <= k]
+                if before:
+                    m.actor = before[0].actor
+                    if m.entry.type in _RECIPROCAL and m.recipient is None:
+                        m.recipient = before[0].recipient  # ووقعا: both sides of the meeting
+                return
+    if m.verb and _first_person(m, tok):
+        # ندعو، طالبنا inside a quote: the speaker (and those they speak for)
+        said = _speaker_actor(doc, cl, quotes, m)
+        if said is not None:
+            if m.actor is not None and m.actor.first > m.first and m.recipient is None:
+                m.recipient = m.actor
+            m.actor = said
+            return
+    if not m.verb or m.passive or m.first <= s_first:
+        return
+    prev = toks[m.first - 1]
+    if prev.norm in _PRONOUN_COMP:
+        subj = _speaker_actor(doc, cl, quotes, m) or _previous_subject(doc, m, cl, quotes, argued, s_first)
+        if subj is not None:
+            if m.actor is not None and m.actor.first > m.first and m.recipient is None:
+                m.recipient = m.actor
+            m.actor = subj
+        return
+    if m.actor is not None and m.actor.first < m.first:
+        return  # subject-verb order: the subject is there
+    if m.actor is None and m.recipient is None and m.entry.type in VERBAL_TYPES:
+        # لذا دعا إلى …: no subject at all; the one who spoke last
+        m.actor = _previous_subject(doc, m, cl, quotes, argued, s_first)
+        return
+    tok = toks[m.first]
+    last_arg_end = 0
+    for x in reversed(argued):
+        if x.first < s_first:
+            break
+        last_arg_end = max(x.last, x.actor.last if x.actor else 0, x.recipient.last if x.recipient else 0)
+        break
+    coordinated = ("و" in tok.pre or "ف" in tok.pre or prev.norm in ("،", ",", "و", "حيث", "ثم", "كما")
+                   or (last_arg_end and last_arg_end == m.first))
+    if not coordinated:
+        return
+    if m.actor is not None and not _non_agent(cl, m.actor):
+        return
+    subj = _previous_subject(doc, m, cl, quotes, argued, s_first)
+    if subj is None:
+        return
+    if m.actor is not None and m.recipient is None:
+        m.recipient = m.actor
+    m.actor = subj
+
+
+def _antecedent(cl: Clause, i: int, pron: str, s_first: int, avoid: Arg | None) -> Arg | None:
+    """Who an attached pronoun (قتلوه، أنه قُتل، اعتقالهم) stands for: the nearest named
+    person before it in its sentence or the one before (a group or a country for هم),
+    never the act's own actor."""
+    toks = cl.toks
+    sent = toks[i].sent
+    types = ("PER",) if pron in ("ه", "ها") else ("PER", "ORG", "GPE")
+    j = i - 1
+    while j >= 0 and sent - toks[j].sent <= 1:
+        hit = cl.ent_at.get(j)
+        if hit is not None:
+            e, a, b = hit
+            if e.type in types and not (avoid is not None and avoid.first <= a < avoid.last):
+                return Arg(a, b, e, weak=True)
+            j = a - 1
+            continue
+        j -= 1
+    return None
+
+
+def _pronoun_target(m: Mention, cl: Clause, s_first: int) -> None:
+    """Attached pronouns that stand for a party of the act:
+
+    - the object pronoun of a verb (اغتصبها، استدعته) is the one acted on;
+    - the possessive of a noun whose genitive is its patient (اغتصابها، اعتقاله) likewise,
+      and of a noun whose genitive is its agent (زيارته، تهديداته) the one who acts;
+    - the pronoun after أن before a passive (أكدت مصادر أنه قُتل) is the one acted on.
+    """
+    toks = cl.toks
+    tok = toks[m.first]
+    pron = next((p for p in ("هما", "هم", "ها", "ه") if tok.norm.endswith(p)), None) if m.suffix else None
+    if m.verb and pron and not m.passive and m.recipient is None \
+            and tok.seg.stem not in _AGENT_VERBS and tok.key not in _AGENT_VERBS:
+        m.recipient = _antecedent(cl, m.first, pron, s_first, m.actor)
+    elif not m.verb and pron and m.entry.gen == "patient" and m.recipient is None:
+        m.recipient = _antecedent(cl, m.first, pron, s_first, m.actor)
+    elif not m.verb and pron and m.entry.gen == "agent" and m.actor is None and not m.passive:
+        m.actor = _antecedent(cl, m.first, pron, s_first, m.recipient)
+    elif m.verb and m.passive and m.recipient is None and m.first > s_first \
+            and toks[m.first - 1].norm in _PRONOUN_COMP:
+        n = toks[m.first - 1].norm
+        pron = "هم" if n.endswith("هم") else ("ها" if n.endswith("ها") else "ه")
+        m.recipient = _antecedent(cl, m.first - 1, pron, s_first, m.actor)
 
 
 def _speaker_actor(doc: Doc, cl: Clause, quotes: list, m: Mention) -> Arg | None:
