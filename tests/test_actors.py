@@ -311,3 +311,14 @@ def test_universalpetrarch_codes_and_lemmas_are_read_as_documented():
     assert b.parse_code("SAUMIL?", isos | {"SAU"}) is None
     forms = b.up_variants("وزارة_دفاع_أميركي_")
     assert "وزاره الدفاع الاميركيه" in forms and "وزاره الدفاع الامريكيه" in forms
+
+
+def test_a_facility_named_after_a_person_is_not_that_person():
+    from datetime import date
+    from marsad.extract.actors import find_actor_mentions, resolve_phrase
+    from marsad.text import analyse_text
+    doc = analyse_text("تعرضت قاعدة عين الأسد لقصف، وقال الرئيس بشار الأسد إن مدرسة صدام حسين أغلقت.", date(2024, 8, 11))
+    assert resolve_phrase(doc, 1, 4) is None
+    codes = [(doc.token_span(a, b).text, actor.code) for a, b, actor in find_actor_mentions(doc)]
+    assert ("الرئيس بشار الأسد", "SYRGOV") in codes
+    assert not any("صدام" in text for text, _ in codes)

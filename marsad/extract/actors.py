@@ -99,13 +99,17 @@ class _BoundedMatcher(PhraseMatcher):
         toks = doc.tokens
         trie = self._trie
         out: list[Match] = []
+        # the first token as written (key or surface form), never by stem: see _matches.
+        # Positions where a phrase can start are found first, in one comprehension: most
+        # words start none, and this pass is much cheaper than the walk below.
+        starts = [j for j in range(first, last) if (t := toks[j]).kind != "punct"
+                  and (t.norm in trie or t.pre and t.key in trie)]
         i = first
-        while i < last:
+        for i0 in starts:
+            if i0 < i:
+                continue  # inside the previous match
+            i = i0
             t = toks[i]
-            if t.kind == "punct":
-                i += 1
-                continue
-            # the first token as written (key or surface form), never by stem: see _matches
             norm = t.norm
             best: tuple[int, list, tuple[str, ...]] | None = None
             # without proclitics the key is the surface form (bar a ت->ه stem no name has)
@@ -133,6 +137,11 @@ class _BoundedMatcher(PhraseMatcher):
             out.extend(Match(i, end, v, phrase) for v in values)
             i = end
         return out
+
+
+@lru_cache(maxsize=256)
+def _yyyymmdd(day: date) -> str:
+    return day.strftime("%Y%m%d")  # strftime is slow, and an article run has few distinct days
 
 
 @dataclass(slots=True)
@@ -294,7 +303,7 @@ def _matches(doc: Doc, first: int, last: int) -> list[Match]:
 
 def _mentions(doc: Doc, first: int, last: int, day: date | None) -> list[tuple[int, int, Actor]]:
     toks = doc.tokens
-    when = day.strftime("%Y%m%d") if day else None  # compared as YYYYMMDD strings
+    when = _yyyymmdd(day) if day else None  # compared as YYYYMMDD strings
     ms = _matches(doc, first, last)
     by_start = {m.first: m for m in ms}
     out: list[tuple[int, int, Actor]] = []
@@ -306,6 +315,9 @@ def _mentions(doc: Doc, first: int, last: int, day: date | None) -> list[tuple[i
         code = code_on(e.codes, when)
         composable = e.kind in ("R", "Q", "A") or (code or "").startswith(UNKNOWN)
         if not composable:
+            if e.type == "PER" and _eponym(doc, m.first):
+                covered = m.last  # قاعدة عين الأسد, مطار الملك فيصل: a facility named after, not the person
+                continue
             actor = _named_actor(doc, m, e, when)
             out.append((m.first, m.last, actor))
             covered = m.last
@@ -369,6 +381,23 @@ def _mentions(doc: Doc, first: int, last: int, day: date | None) -> list[tuple[i
     out.extend(_nisba_people(doc, first, last, out))
     out.sort(key=lambda x: x[0])
     return out
+
+
+# head nouns of facilities that are often named after people
+_EPONYM_HEADS = frozenset(
+    "قاعده مطار مستشفي مستشفى مدرسه جامعه شارع ميدان مسجد جسر ساحه مرفا ميناء سجن معسكر ملعب قصر "
+    "كليه مركز معهد مدينه حي سد جامع مجمع مخيم".split())
+
+
+def _eponym(doc: Doc, first: int) -> bool:
+    """A facility head noun just before a person's name (up to two tokens back, same sentence)."""
+    toks = doc.tokens
+    for j in (first - 1, first - 2):
+        if j < 0 or toks[j].sent != toks[first].sent or toks[j].kind != "ar":
+            return False
+        if toks[j].stem in _EPONYM_HEADS:
+            return True
+    return False
 
 
 def _nisba_people(doc: Doc, first: int, last: int, taken: list[tuple[int, int, Actor]]) -> Iterable[tuple[int, int, Actor]]:
