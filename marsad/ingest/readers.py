@@ -89,7 +89,7 @@ def _open_bytes(path: Path, gz: bool) -> IO[bytes]:
     f = open(path, "rb")
     if gz:
         return io.BufferedReader(_CappedReader(gzip.GzipFile(fileobj=f), MAX_DECOMPRESSED, str(path)),
-                                 buffer_size=1 << 20)
+                                 buffer_size=1 << 16)
     return f
 
 
@@ -206,7 +206,13 @@ def read_text_bytes(data: bytes, name: str, kind: str) -> Iterator[Item]:
     yield Article(text=text, source=name)
 
 
-def read_url(url: str, allow_private: bool = False) -> Iterator[Item]:
+MAX_OPML_DEPTH = 3  # OPML lists that list OPML lists: a hostile or looping list cannot recurse forever
+
+
+def read_url(url: str, allow_private: bool = False, _via: tuple[str, ...] = ()) -> Iterator[Item]:
+    if url in _via or len(_via) >= MAX_OPML_DEPTH:
+        yield InputError(f"{url}: OPML lists nested too deep or in a loop (via {' -> '.join(_via)})")
+        return
     try:
         data = fetch(url, allow_private=allow_private)
     except InputError as e:
@@ -220,7 +226,7 @@ def read_url(url: str, allow_private: bool = False) -> Iterator[Item]:
             yield e
             return
         for u in urls:
-            yield from read_url(u, allow_private)
+            yield from read_url(u, allow_private, _via + (url,))
     elif b"<rss" in head or b"<feed" in head or b"<rdf" in head:
         yield from articles_from_feed(data, url)
     else:

@@ -125,8 +125,25 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            # two processes opening one new file: the second waits, then finds it migrated
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         log.info("migrating %s to %s", redact(str(engine.url)), head)
         command.upgrade(_alembic_config(conn), "head")
+
+
+_PG_WRITE_LOCK = 0x6D617274
+
+
+def write_lock(s: Session) -> None:
+    """Serialise writers of one database for the rest of this transaction, so a batch's reads
+    (is this key stored? does this actor exist?) and its writes are one atomic step even when
+    several ingest processes or API workers write at once."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+    elif dialect == "sqlite":
+        s.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass

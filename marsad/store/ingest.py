@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from marsad.store import dedup
-from marsad.store.db import Database
+from marsad.store.db import Database, write_lock
 from marsad.store.models import (
     Actor,
     Article,
@@ -388,6 +388,7 @@ class Ingestor:
         new_actor_keys: list[str] = []
         try:
             with self.db.session() as s, s.no_autoflush:  # flushes are explicit: one per article
+                write_lock(s)  # first: what this batch reads must not change before it commits
                 if self.dup_index is not None:
                     self.dup_index.refresh(s)
                 clusterer = dedup.EventClusterer(s) if self.cluster else None
