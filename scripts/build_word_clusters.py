@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Build word clusters for the NER tagger from unlabelled Arabic news.
 
-    .venv/bin/python scripts/build_word_clusters.py [--shared ../shared] [--articles 12000]
+    .venv/bin/python scripts/build_word_clusters.py [--shared ../shared] [--articles 40000]
+    .venv/bin/python scripts/build_word_clusters.py --keys
 
 Writes `marsad/resources/ner_clusters.tsv.gz`: one line per word form, `word<TAB>c1<TAB>c2`,
 where c1/c2 are k-means cluster ids at a coarse (k=96) and a fine (k=512) granularity.
+With `--keys`, words are first reduced to their proclitic-free keys (`segment(w).key`:
+والعراق, بالعراق -> العراق), pooling the contexts of a word's clitic forms, and the clusters go
+to `ner_key_clusters.tsv.gz`: the tagger uses both (surface clusters of the token, key
+clusters of its key).
 
 Method (deterministic, numpy + scipy.sparse only):
 1. Read the first N articles of the ANT corpus v2.1 (title + text), skipping any whose id is
@@ -37,8 +42,10 @@ sys.path.insert(0, str(ROOT))
 
 from marsad.text.doc import _TOKEN_RE  # noqa: E402
 from marsad.text.normalize import normalize  # noqa: E402
+from marsad.text.segment import segment  # noqa: E402
 
 OUT = ROOT / "marsad" / "resources" / "ner_clusters.tsv.gz"
+OUT_KEYS = ROOT / "marsad" / "resources" / "ner_key_clusters.tsv.gz"  # with --keys
 
 
 def dev_ids(shared: Path) -> set[str]:
@@ -50,7 +57,7 @@ def dev_ids(shared: Path) -> set[str]:
     return ids
 
 
-def read_tokens(shared: Path, n_articles: int) -> list[list[str]]:
+def read_tokens(shared: Path, n_articles: int, keys: bool = False) -> list[list[str]]:
     skip = dev_ids(shared)
     docs: list[list[str]] = []
     with gzip.open(shared / "data" / "news" / "ant_multisource_v2.1.jsonl.gz", "rt", encoding="utf-8") as f:
@@ -59,7 +66,10 @@ def read_tokens(shared: Path, n_articles: int) -> list[list[str]]:
             if str(rec.get("docno")) in skip:
                 continue
             text = normalize(f"{rec.get('title') or ''}\n{rec.get('text') or ''}")
-            docs.append([m.group().lower() for m in _TOKEN_RE.finditer(text)])
+            toks = [m.group().lower() for m in _TOKEN_RE.finditer(text)]
+            if keys:
+                toks = [segment(t).key for t in toks]
+            docs.append(toks)
             if len(docs) >= n_articles:
                 break
     return docs
@@ -95,10 +105,12 @@ def main() -> int:
     ap.add_argument("--vocab", type=int, default=100000)
     ap.add_argument("--contexts", type=int, default=1500)
     ap.add_argument("--dims", type=int, default=100)
-    ap.add_argument("-o", "--out", type=Path, default=OUT)
+    ap.add_argument("--keys", action="store_true", help="count proclitic-free keys (والعراق -> العراق)")
+    ap.add_argument("-o", "--out", type=Path, default=None, help=f"default {OUT.name}, {OUT_KEYS.name} with --keys")
     args = ap.parse_args()
 
-    docs = read_tokens(args.shared, args.articles)
+    args.out = args.out or (OUT_KEYS if args.keys else OUT)
+    docs = read_tokens(args.shared, args.articles, args.keys)
     freq = Counter(t for d in docs for t in d)
     # ties broken by the word itself so the vocabulary never depends on hash order
     ranked = sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))

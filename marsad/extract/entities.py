@@ -21,7 +21,11 @@ with four types: PER ORG LOC (every place) MISC. Then, all general rules:
 - places are typed GPE / LOC / FAC by head noun and gazetteer (`place_type`); MISC is
   dropped (not a type of the output schema).
 
-Features are computed per word form and cached (news vocabularies are Zipfian), restricted
+Features: the word, its clitic segments, affixes, word clusters of the surface form and of
+its proclitic-free key, gazetteer flags, word classes (titles, organisation head nouns,
+currencies/religions/events) and the neighbours' (±1, ±2); per document, `document_marks`
+add what the word's other occurrences show (after a title, after an organisation noun).
+Word features are computed per word form and cached (news vocabularies are Zipfian), restricted
 to the attributes the model weighs, so tagging costs a list comprehension per sentence plus
 crfsuite's Viterbi in C.
 """
@@ -40,6 +44,7 @@ from marsad.types import Entity
 
 MODEL = "ner_model.crfsuite"
 CLUSTERS = "ner_clusters.tsv.gz"
+KEY_CLUSTERS = "ner_key_clusters.tsv.gz"  # clusters of proclitic-free keys
 GAZETTEER = "ner_gazetteer.tsv.gz"
 TYPES = ("PER", "ORG", "LOC", "MISC")  # what the CRF predicts
 
@@ -50,6 +55,7 @@ _AR0, _AR1 = "\u0621", "\u064a"
 @dataclass(slots=True)
 class Lexicons:
     clusters: dict[str, tuple[str, str]]
+    key_clusters: dict[str, tuple[str, str]]
     # single-word gazetteer flags per normalised form: e.g. {"بغداد": ("GPE",)}
     words: dict[str, tuple[str, ...]]
     # multi-word names: first word -> list of (tuple of words, type)
@@ -58,15 +64,20 @@ class Lexicons:
     countries: frozenset[str]  # country names, normalised, article stripped too
 
 
-@lru_cache(maxsize=1)
-def lexicons() -> Lexicons:
+def _read_clusters(name: str) -> dict[str, tuple[str, str]]:
     clusters: dict[str, tuple[str, str]] = {}
-    p = resource_path(CLUSTERS)
+    p = resource_path(name)
     if p.exists():
         with gzip.open(p, "rt", encoding="utf-8") as f:
             for line in f:
                 w, a, b = line.rstrip("\n").split("\t")
                 clusters[w] = (a, b)
+    return clusters
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    clusters, key_clusters = _read_clusters(CLUSTERS), _read_clusters(KEY_CLUSTERS)
     words: dict[str, set[str]] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     gpe: set[str] = set()
@@ -90,7 +101,7 @@ def lexicons() -> Lexicons:
                         dest.add(name[2:])
     for v in phrases.values():
         v.sort(key=lambda e: -len(e[0]))  # longest first
-    return Lexicons(clusters, {w: tuple(sorted(t)) for w, t in words.items()}, phrases, frozenset(gpe),
+    return Lexicons(clusters, key_clusters, {w: tuple(sorted(t)) for w, t in words.items()}, phrases, frozenset(gpe),
                     frozenset(countries))
 
 
@@ -138,6 +149,11 @@ def word_features(w: str) -> tuple:
             own.append("nisba")
         forms: tuple[str, ...] = (w, key, stem, "ال" + stem if seg.det else stem)
         ctx.append("k=" + key)
+        # word classes that generalise past the words seen in training: titles before a
+        # person, head nouns before an organisation, MISC classes (currencies, religions, events)
+        cls = _word_classes(key, w, stem)
+        own += cls
+        ctx += cls
     else:
         forms = (w,)
         if shape == "num":
@@ -156,6 +172,10 @@ def word_features(w: str) -> tuple:
         ctx += ["c1=" + cl[0], "c2=" + cl[1]]
     else:
         own.append("c=none")
+    # the key's cluster pools a word's clitic forms (والعراق, بالعراق, العراق)
+    kcl = lex.key_clusters.get(key)
+    if kcl:
+        own += ["kc1=" + kcl[0], "kc2=" + kcl[1]]
     gz: set[str] = set()
     for f in forms:
         gz.update(lex.words.get(f, ()))
@@ -166,6 +186,61 @@ def word_features(w: str) -> tuple:
     phrases = tuple(lex.phrases.get(key, ())) or tuple(lex.phrases.get(w, ()))
     return (tuple(own), tuple("-1:" + f for f in ctx), tuple("+1:" + f for f in ctx),
             tuple("-2:" + f for f in far), tuple("+2:" + f for f in far), w, phrases)
+
+
+def _word_classes(key: str, w: str, stem: str) -> list[str]:
+    out = []
+    if key in _TRIGGER_PER or w in _TRIGGER_PER:
+        out.append("T=title")
+    if key in _TRIGGER_ORG or w in _TRIGGER_ORG:
+        out.append("T=org")
+    for f in (key, w, stem):
+        cls = _MISC_CLASSES.get(f)
+        if cls:
+            out.append("L=" + cls)
+            break
+    return out
+
+
+def form_key(w: str) -> str:
+    """The proclitic-free key of a normalised form (as `Token.key` for Arabic words)."""
+    return segment(w).key if _shape(w) == "ar" else w.lower()
+
+
+def document_marks(keys: Sequence[Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Document-level evidence per word key: the word follows a title (الرئيس X) or an
+    organisation head noun (صحيفه X) somewhere in the document. Each occurrence of the word
+    gets the marks, so a name introduced once with its title is recognised bare later."""
+    ev: dict[str, set[str]] = {}
+    trig = _TRIGGER_MARKS
+    for ks in keys:
+        # one dict probe per token: most words are no trigger
+        for p, k in zip(ks, ks[1:]):
+            m = trig.get(p)
+            if m and len(k) >= 3:
+                ev.setdefault(k, set()).add(m)
+    return {k: tuple(sorted(v)) for k, v in ev.items()}
+
+
+def _add_marks(items: list[list[str]], keys: Sequence[str], marks: dict[str, tuple[str, ...]]) -> None:
+    if marks:
+        for it, k in zip(items, keys):
+            m = marks.get(k)
+            if m:
+                it.extend(m)
+
+
+def document_items(sentences: Sequence[Sequence[str]], featfn=word_features) -> list[list[list[str]]]:
+    """crfsuite items for a document given as sentences of normalised forms: the training
+    path (tagging goes through `_Model`, which adds the same marks)."""
+    keys = [[form_key(w) for w in fs] for fs in sentences]
+    marks = document_marks(keys)
+    out = []
+    for fs, ks in zip(sentences, keys):
+        items = sentence_features(fs, featfn)
+        _add_marks(items, ks, marks)
+        out.append(items)
+    return out
 
 
 def _gazetteer_marks(feats: Sequence[tuple]) -> list[str | None]:
@@ -252,10 +327,14 @@ class _Model:
                 self.cache[w] = f
         return f
 
-    def tag(self, forms: Sequence[str]) -> list[str]:
+    def tag(self, forms: Sequence[str], keys: Sequence[str] = (),
+            marks: dict[str, tuple[str, ...]] | None = None) -> list[str]:
         cache = self.cache
         feats = [cache[w] if w in cache else self.features(w) for w in forms]
-        return self.tagger.tag(_items(feats))
+        items = _items(feats)
+        if marks:
+            _add_marks(items, keys, marks)
+        return self.tagger.tag(items)
 
 
 _models: dict[str, _Model] = {}
@@ -271,10 +350,17 @@ def _model(model: Path | None = None) -> _Model:
     return m
 
 
-def tag_forms(forms: Sequence[str], model: Path | None = None) -> list[str]:
+def tag_forms(forms: Sequence[str], model: Path | None = None, keys: Sequence[str] | None = None,
+              marks: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """One sentence of normalised forms -> BIO tags. `keys`/`marks` carry the document's
+    evidence (`document_marks`); without them the sentence is its own document."""
     if not forms:
         return []
-    return list(_model(model).tag(forms))
+    if keys is None:
+        keys = [form_key(w) for w in forms]
+    if marks is None:
+        marks = document_marks([keys])
+    return list(_model(model).tag(forms, keys, marks))
 
 
 def tag_tokens(tokens: Sequence[str], model: Path | None = None) -> list[str]:
@@ -299,8 +385,6 @@ def propagate(keys: Sequence[Sequence[str]], tags: list[list[str]]) -> list[list
 
     for ks, ts in zip(keys, tags):
         for f, l, ty in bio_spans(ts):
-            if ty == "MISC":
-                continue
             if l - f > 1:
                 remember(tuple(ks[f:l]), ty)
             if l - f == 1 or ty == "PER":
@@ -339,8 +423,9 @@ def propagate(keys: Sequence[Sequence[str]], tags: list[list[str]]) -> list[list
 def tag_document(sentences: Sequence[Sequence[str]], model: Path | None = None) -> list[list[str]]:
     """Doc-free path for a document given as sentences of raw tokens (CoNLL)."""
     forms = [[word_form(t) for t in s] for s in sentences]
-    keys = [[segment(w).key if _shape(w) == "ar" else w.lower() for w in fs] for fs in forms]
-    tags = [tag_forms(fs, model=model) for fs in forms]
+    keys = [[form_key(w) for w in fs] for fs in forms]
+    marks = document_marks(keys)
+    tags = [tag_forms(fs, model, ks, marks) for fs, ks in zip(forms, keys)]
     return propagate(keys, tags)
 
 
@@ -410,6 +495,28 @@ _TITLES = frozenset(
     "بروفيسور البروفيسور الدكتور دكتور د السيد السيده الشيخ الشيخه المشير الفريق اللواء "
     "العميد العقيد المقدم الرائد النقيب الجنرال الرئيس الوزير الامير الاميره الملك الملكه "
     "القاضي المحامي الاستاذ الحاج الامام".split())
+# Tagger word classes (features, see `_word_classes`). Words before a person's name...
+_TRIGGER_PER = _TITLES | frozenset(
+    "رئيس وزير الوزير نائب النائب المتحدث الناطق قائد القائد سفير السفير مدير المدير امين "
+    "الامين زعيم الزعيم العاهل ولي المرشد المبعوث الممثل الجنرال الكاتب الصحفي اللاعب المدرب "
+    "النجم الفنان الفنانه المطرب الممثله رئيسه".split())
+# ... and before an organisation's name (صحيفه " النهار ", نادي تشيلسي).
+_TRIGGER_ORG = _ORG_HEADS | frozenset(
+    "شركه الشركه وزاره الوزاره حزب الحزب منظمه جامعه الجامعه جمعيه نادي النادي فريق الفريق "
+    "صحيفه الصحيفه مجله قناه القناه وكاله الوكاله بنك مصرف المصرف اذاعه تلفزيون".split())
+# a title wins where a word is both (قائد)
+_TRIGGER_MARKS = {**dict.fromkeys(_TRIGGER_ORG, "D=oh"), **dict.fromkeys(_TRIGGER_PER, "D=ti")}
+# MISC classes of the ANERcorp scheme: currencies, religions and scriptures, named events.
+_MISC_CLASSES: dict[str, str] = {
+    **dict.fromkeys(
+        "دولار دولارا دولارات الدولار درهم دراهم الدرهم جنيه جنيها جنيهات الجنيه يورو اليورو "
+        "شيكل شيكلا الشيكل ريال ريالا ريالات الريال دينار دينارا دنانير الدينار ليره ليرات "
+        "الليره روبل الروبل ين الين يوان اليوان روبيه الروبيه فرنك الفرنك استرليني الاسترليني "
+        "بيتكوين".split(), "cur"),
+    **dict.fromkeys("الاسلام الله المسيحيه اليهوديه البوذيه القران الانجيل التوراه الكعبه".split(), "rel"),
+    **dict.fromkeys("المونديال الاولمبياد الاولمبيه الكاس كاس بطوله البطوله دوري الدوري مهرجان "
+                    "المهرجان معرض المعرض جائزه نوبل".split(), "ev"),
+}
 
 
 def _base(t) -> str:
@@ -481,12 +588,10 @@ Spans = list[tuple[int, int, str]]
 
 def _tag_doc(doc) -> list[str]:
     toks = doc.tokens
-    keys: list[list[str]] = []
-    tags: list[list[str]] = []
-    for s in doc.sentences:
-        sent = toks[s.first:s.last]
-        keys.append([t.key for t in sent])
-        tags.append(tag_forms([t.norm for t in sent]))
+    sents = [toks[s.first:s.last] for s in doc.sentences]
+    keys = [[t.key for t in sent] for sent in sents]
+    marks = document_marks(keys)
+    tags = [tag_forms([t.norm for t in sent], None, ks, marks) for sent, ks in zip(sents, keys)]
     return [t for ts in propagate(keys, tags) for t in ts]
 
 
