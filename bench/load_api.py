@@ -183,13 +183,14 @@ Q.order_clause, Q._events_base, Q.facets = order_clause, _events_base, facets
 """
 
 
-def start_server(path: Path, port: int, variant: str = "current") -> subprocess.Popen:
+def start_server(path: Path, port: int, variant: str = "current", workers: int = 1) -> subprocess.Popen:
     import httpx
 
     env = {k: v for k, v in os.environ.items() if k not in ("MARSAD_WRITE_TOKEN", "MARSAD_DB")}
     boot = (PROPOSED if variant == "proposed" else "") + "\nimport sys; from marsad.cli import main; sys.exit(main())"
     proc = subprocess.Popen([sys.executable, "-c", boot,
-                             "serve", "--db", f"sqlite:///{path}", "--host", "127.0.0.1", "--port", str(port)],
+                             "serve", "--db", f"sqlite:///{path}", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -248,8 +249,10 @@ async def run_load(base: str, clients: int, total: int, duration: float, seed: i
     async with httpx.AsyncClient(base_url=base, timeout=30,
                                  limits=httpx.Limits(max_connections=clients, max_keepalive_connections=clients)) as c:
         facets = (await c.get("/api/facets")).json()
-        max_event = max(1, (await c.get("/api/events", params={"limit": 1})).json().get("total", 1))
-        max_article = max(1, (await c.get("/api/articles", params={"limit": 1})).json().get("total", 1))
+        ev = (await c.get("/api/events", params={"limit": 1, "sort": "-id"})).json()["items"]
+        art = (await c.get("/api/articles", params={"limit": 1})).json()
+        max_event = ev[0]["id"] if ev else 1  # totals are capped at 10,000: ask for the newest row
+        max_article = max([it["id"] for it in art["items"]] + [art["total"], 1])
         results: list[tuple[str, float, int]] = []
         errors: list[str] = []
         issued = 0
@@ -291,7 +294,7 @@ def report(out: dict, args, n_events: int) -> int:
     res, errors, wall = out["results"], out["errors"], out["wall"]
     lat = [r[1] * 1000 for r in res]
     print(f"machine: {machine()}")
-    print(f"database: SQLite, {n_events} events; server: marsad serve (uvicorn, 1 process) on 127.0.0.1, "
+    print(f"database: SQLite, {n_events} events; server: marsad serve (uvicorn, {args.workers} worker(s)) on 127.0.0.1, "
           f"queries: {args.variant}")
     print(f"load: {args.clients} concurrent clients, {len(res)} requests in {wall:.1f} s "
           f"(limits: {args.requests} requests, {args.duration:g} s)")
@@ -308,6 +311,13 @@ def report(out: dict, args, n_events: int) -> int:
     return 1 if errors else 0
 
 
+def max_ids(c) -> tuple[int, int]:
+    """The highest event and article ids (totals are capped at 10,000, so ask for the rows)."""
+    ev = c.get("/api/events", params={"limit": 1, "sort": "-id"}).json()["items"]
+    art = c.get("/api/articles", params={"limit": 1}).json()
+    return (ev[0]["id"] if ev else 1), max([it["id"] for it in art["items"]] + [art["total"], 1])
+
+
 def profile(path: Path, n: int, seed: int) -> None:
     """Serial, in-process: each request kind's service time and the slowest SQL statements behind
     it (wall time per statement), to say which query or index a slow endpoint needs."""
@@ -322,11 +332,11 @@ def profile(path: Path, n: int, seed: int) -> None:
     sql: dict[str, list[float]] = defaultdict(list)
     current: list[str] = [""]
 
-    @event.listens_for(app.state.db.engine, "before_cursor_execute")
+    @event.listens_for(app.state.read_engine, "before_cursor_execute")
     def _before(conn, cursor, statement, params, context, executemany):
         conn.info["t0"] = time.perf_counter()
 
-    @event.listens_for(app.state.db.engine, "after_cursor_execute")
+    @event.listens_for(app.state.read_engine, "after_cursor_execute")
     def _after(conn, cursor, statement, params, context, executemany):
         sql[current[0] + " | " + " ".join(statement.split())[:400]].append(time.perf_counter() - conn.info["t0"])
 
@@ -334,8 +344,7 @@ def profile(path: Path, n: int, seed: int) -> None:
     rng = random.Random(seed)
     with TestClient(app) as c:
         facets = c.get("/api/facets").json()
-        max_event = c.get("/api/events", params={"limit": 1}).json()["total"]
-        max_article = c.get("/api/articles", params={"limit": 1}).json()["total"]
+        max_event, max_article = max_ids(c)
         for _ in range(n):
             kind, p, params = request_mix(rng, max_event, max_article, facets)
             current[0] = kind
@@ -362,6 +371,7 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=20_000, help="stop after this many requests")
     ap.add_argument("--duration", type=float, default=60.0, help="stop after this many seconds")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workers", type=int, default=1, help="marsad serve --workers (default 1)")
     ap.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     ap.add_argument("--variant", choices=["current", "proposed"], default="current",
                     help="proposed: measure with the query fixes of bench/RELIABILITY.md patched in")
@@ -382,7 +392,7 @@ def main() -> int:
         profile(args.db, args.profile, args.seed)
         return 0
     port = args.port or free_port()
-    server = start_server(args.db, port, args.variant)
+    server = start_server(args.db, port, args.variant, args.workers)
     try:
         out = asyncio.run(run_load(f"http://127.0.0.1:{port}", args.clients, args.requests, args.duration, args.seed))
     finally:

@@ -613,10 +613,112 @@ def test_same_answers_on_postgresql(client):
 
 def test_an_empty_database_serves_empty_answers(tmp_path):
     with TestClient(create_app(f"sqlite:///{tmp_path / 'empty.db'}")) as c:
-        assert c.get("/api/events").json() == {"total": 0, "limit": 50, "offset": 0, "sort": "-date", "items": []}
+        assert c.get("/api/events").json() == {"total": 0, "total_capped": False, "limit": 50, "offset": 0,
+                                               "sort": "-date", "items": []}
         s = c.get("/api/stats").json()
         assert s["total"] == 0 and s["by_day"] == [] and s["date_min"] is None
         assert c.get("/api/places").json()["items"] == []
         assert c.get("/api/facets").json()["types"] == []
         assert c.get("/api/events.csv").text.startswith("event_id,")
         assert c.get("/").status_code == 200
+
+
+# ----------------------------------------------------------------------------- speed features
+
+def test_totals_past_the_cap_are_reported_as_capped(client, monkeypatch):
+    from marsad.api import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 10)
+    full = client.get("/api/events", params={"limit": 5}).json()
+    assert full["total"] == 10 and full["total_capped"] is True  # 68 events: "10+"
+    # a short page ends the result: its total is exact without counting
+    last = client.get("/api/events", params={"limit": 25, "offset": 50}).json()
+    assert last["total"] == 68 and last["total_capped"] is False
+    few = client.get("/api/events", params={"country": "IRQ", "limit": 500}).json()
+    assert few["total_capped"] is False and few["total"] == len(few["items"])
+
+
+def test_cached_aggregates_follow_a_new_ingest_at_once(write_client):
+    auth = {"Authorization": "Bearer s3cret"}
+    before = write_client.get("/api/facets").json()
+    stats_before = write_client.get("/api/stats").json()["total"]
+    assert write_client.get("/api/facets").json() == before  # served again (from the cache)
+    rec = build_records()[2]
+    assert write_client.post("/api/ingest", json=[rec], headers=auth).status_code == 200
+    after = write_client.get("/api/facets").json()
+    assert after["articles"] == before["articles"] + 1
+    assert write_client.get("/api/stats").json()["total"] == stats_before + len(rec["events"])
+
+
+def test_ttl_cache_expires_and_follows_its_marker():
+    from marsad.api.queries import TTLCache
+
+    now = [0.0]
+    calls: list[int] = []
+    cache = TTLCache(ttl=30, clock=lambda: now[0])
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get("k", 1, compute) == 1
+    assert cache.get("k", 1, compute) == 1          # fresh
+    assert cache.get("k", 2, compute) == 2          # marker changed: recomputed
+    now[0] = 31
+    assert cache.get("k", 2, compute) == 3          # expired
+
+
+def test_text_filters_on_sqlite_are_plain_like_without_lower():
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from marsad.api.queries import EventFilter, _events_base
+
+    stmt = _events_base(EventFilter(q="ادلب"))
+    lite = str(stmt.compile(dialect=sqlite.dialect()))
+    assert "lower(" not in lite and "LIKE" in lite and "articles" in lite  # titles via a subquery
+    assert "JOIN" not in lite
+    assert "ILIKE" in str(stmt.compile(dialect=postgresql.dialect()))
+
+
+def test_newest_first_sort_walks_the_date_index(client):
+    from sqlalchemy import text as sql
+
+    from marsad.api.queries import EVENT_SORTS, order_clause
+    from marsad.store.models import Event
+
+    app_engine = client.app.state.read_engine
+    stmt = (_select_ids().order_by(*order_clause("-date", EVENT_SORTS, Event.id)).limit(50).offset(10))
+    compiled = stmt.compile(app_engine, compile_kwargs={"literal_binds": True})
+    with app_engine.connect() as conn:
+        plan = " ".join(r[-1] for r in conn.execute(sql(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "ix_events_date" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def _select_ids():
+    from sqlalchemy import select
+
+    from marsad.store.models import Event
+
+    return select(Event.id)
+
+
+def test_read_connections_are_query_only(client):
+    from sqlalchemy import text as sql
+    from sqlalchemy.exc import OperationalError
+
+    with client.app.state.read_engine.connect() as conn:
+        with pytest.raises(OperationalError):
+            conn.execute(sql("DELETE FROM events"))
+    assert client.get("/api/events").json()["total"] == 68
+
+
+def test_serve_workers_option(tmp_path):
+    from marsad.cli import build_parser
+    from marsad.commands.serve import run
+    from marsad.errors import UserError
+
+    assert build_parser().parse_args(["serve"]).workers == 1
+    assert build_parser().parse_args(["serve", "--workers", "0"]).workers == 0  # one per core
+    args = build_parser().parse_args(["serve", "--db", str(tmp_path / "x.db"), "--workers", "-1"])
+    with pytest.raises(UserError, match="--workers"):
+        run(args)

@@ -290,7 +290,7 @@ INJECTIONS = [
 ]
 TEXT_FILTERS = {  # endpoint -> parameters that take free strings
     "/api/events": ["type", "mode", "country", "admin1", "actor", "q", "status", "outlet"],
-    "/api/canonical": ["type", "mode", "country", "admin1", "actor", "q"],  # status/outlet: see xfail below
+    "/api/canonical": ["type", "mode", "country", "admin1", "actor", "q", "status", "outlet"],
     "/api/stats": ["type", "mode", "country", "admin1", "actor", "q", "status", "outlet"],
     "/api/places": ["type", "mode", "country", "admin1", "actor", "q", "status", "outlet"],
     "/api/events.csv": ["type", "country", "q", "outlet"],
@@ -344,24 +344,15 @@ def test_like_wildcards_in_text_filters_are_literal(served):
         for path, params in TEXT_FILTERS.items():
             for p in params:
                 for w in ("%", "_", "%%", "\\", "_%_"):
-                    if path == "/api/actors" and p == "q":
-                        continue  # see the xfail test below
                     assert _total(c.get(path, params={p: w})) == 0, (path, p, w)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: list_actors matches Actor.code with LIKE q.upper()+'%' unescaped, "
-                                        "so q=% or q=_ lists every actor with a code (fix: escape % _ \\ as _like "
-                                        "does, or use startswith(..., autoescape=True))")
 def test_like_wildcards_in_actor_search_are_literal(served):
     with served.client() as c:
         for w in ("%", "_", "___"):
             assert c.get("/api/actors", params={"q": w}).json()["total"] == 0, w
 
 
-@pytest.mark.xfail(strict=True, reason="bug: integers beyond 64 bits reach SQLite (OverflowError -> 500) in "
-                                        "/api/articles/{ref}, /api/events/{id}, /api/canonical/{id}, article= "
-                                        "and offset= (fix: bound the int parameters, e.g. Path/Query(le=2**63-1), "
-                                        "and `ref.isdigit() and len(ref) < 19` in find_article)")
 def test_huge_integers_are_client_errors_not_server_errors(served):
     huge = "9" * 30
     with served.client() as c:
@@ -373,23 +364,47 @@ def test_huge_integers_are_client_errors_not_server_errors(served):
                 (path, params, r.status_code)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: canonical_conditions ignores the status, outlet and article filters "
-                                        "that /api/canonical accepts, so ?outlet=nonexistent lists everything "
-                                        "(fix: filter through EXISTS over member events/event_sources, or 422)")
 def test_canonical_filters_are_applied_not_ignored(served):
     with served.client() as c:
         for p in ("status", "outlet"):
             assert c.get("/api/canonical", params={p: "no-such-value"}).json()["total"] == 0, p
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a NUL in a text filter cuts SQLite's LIKE pattern to '%' "
-                                        "(admin1=%00x matches every event) and makes PostgreSQL raise (500); "
-                                        "fix: refuse strings with control characters in event_filter (422)")
 def test_nul_bytes_in_filters_match_nothing(served):
     with served.client() as c:
         for p in ("admin1", "q", "actor"):
             r = c.get("/api/events", params={p: "\x00' OR 1=1"})
             assert r.status_code == 422 or (r.status_code == 200 and r.json()["total"] == 0), p
+
+
+def test_control_characters_in_filters_are_refused(served):
+    with served.client() as c:
+        for path in ("/api/events", "/api/stats", "/api/articles", "/api/actors"):
+            for bad in ("\x00", "a\x01b", "x\x1f", "\x7f"):
+                r = c.get(path, params={"q": bad})
+                assert r.status_code == 422, (path, repr(bad), r.status_code)
+                assert r.headers["content-type"].startswith("application/json")
+        assert c.get("/api/events", params={"q": "ادلب"}).status_code == 200  # ordinary text passes
+
+
+def test_responses_forbid_content_sniffing(served):
+    with served.client() as c:
+        for path in ("/", "/api/events", "/api/events/999999999", "/api/facets", "/openapi.json",
+                     "/api/events?limit=0"):
+            assert c.get(path).headers.get("x-content-type-options") == "nosniff", path
+
+
+def test_canonical_member_filters_select_by_member_events(served):
+    with served.client() as c:
+        everything = c.get("/api/canonical").json()["total"]
+        if everything == 0:
+            pytest.skip("no canonical events in the served database")
+        actual = c.get("/api/canonical", params={"status": "actual"}).json()["total"]
+        assert 0 < actual <= everything
+        ev = c.get("/api/events", params={"limit": 1}).json()["items"][0]
+        one = c.get("/api/canonical", params={"article": ev["article_id"]}).json()
+        assert one["total"] >= 1 and all(
+            any(src["article_id"] == ev["article_id"] for src in it["sources"]) for it in one["items"])
 
 
 # ----------------------------------------------------------------------------- markup stays text

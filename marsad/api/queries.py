@@ -8,13 +8,18 @@ per-day/type/country counts, and one point per place.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Boolean, Select, bindparam, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from marsad.store.models import (
     Actor,
@@ -38,6 +43,9 @@ CANONICAL_SORTS: dict[str, Any] = {
     "confidence": CanonicalEvent.confidence, "id": CanonicalEvent.id,
 }
 _CODE = re.compile(r"^[A-Z0-9]{3,}$")
+# Counting every match of a broad filter over 100k rows costs as much as the page itself; past
+# this many the API reports `total` as this cap with `total_capped: true` ("10,000+").
+COUNT_CAP = 10_000
 
 
 # Spellings Arabic writers (and our normaliser) treat as one: a query with ادلب must find إدلب.
@@ -59,6 +67,30 @@ def _like(s: str) -> str:
     return "%" + _AR_VARIANTS.sub("_", s) + "%"
 
 
+class ILike(ColumnElement[bool]):
+    """`col ILIKE pattern ESCAPE '\\'`, compiled per backend: PostgreSQL's ILIKE, and on
+    SQLite a plain LIKE (already case-blind for ASCII, as SQLite's lower() is) instead of
+    SQLAlchemy's `lower(col) LIKE lower(?)`, which lowercases every row's text on a scan."""
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("col", InternalTraversal.dp_clauseelement),
+                           ("pattern", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, col: Any, pattern: str) -> None:
+        self.col = col
+        self.pattern = bindparam(None, pattern, unique=True)
+
+
+@compiles(ILike)
+def _ilike_default(el: ILike, compiler: Any, **kw: Any) -> str:
+    return compiler.process(el.col.ilike(el.pattern, escape="\\"), **kw)
+
+
+@compiles(ILike, "sqlite")
+def _ilike_sqlite(el: ILike, compiler: Any, **kw: Any) -> str:
+    return compiler.process(el.col.like(el.pattern, escape="\\"), **kw)
+
+
 @dataclass(slots=True)
 class EventFilter:
     """The dashboard's filters; every field optional, all given ones must hold (AND)."""
@@ -76,12 +108,19 @@ class EventFilter:
     article_id: int | None = None
 
 
+def code_prefix(col: Any, prefix: str) -> Any:
+    """`col` starts with `prefix`, as a range (code >= 'IRQ' AND code < 'IRR'): indexable on
+    every backend, unlike LIKE, which SQLite only indexes when it is case-sensitive."""
+    nxt = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (col >= prefix) & (col < nxt)
+
+
 def actor_condition(value: str, code_cols: list[Any], text_cols: list[Any]) -> Any:
     """Actor given as a code ("IRQ", "IRQGOV": prefix match) or as a name (substring)."""
     value = value.strip()
-    conds = [c.ilike(_like(value), escape="\\") for c in text_cols]
+    conds = [ILike(c, _like(value)) for c in text_cols]
     if _CODE.match(value.upper()) and value.isascii():
-        conds += [c.like(value.upper() + "%") for c in code_cols]
+        conds += [code_prefix(c, value.upper()) for c in code_cols]
     return or_(*conds)
 
 
@@ -96,7 +135,7 @@ def event_conditions(f: EventFilter) -> list[Any]:
     if f.countries:
         conds.append(Event.country.in_(f.countries))
     if f.admin1:
-        conds.append(Event.admin1.ilike(_like(f.admin1), escape="\\"))
+        conds.append(ILike(Event.admin1, _like(f.admin1)))
     if f.actor:
         conds.append(actor_condition(f.actor, [Event.actor_code, Event.recipient_code],
                                      [Event.actor_text, Event.recipient_text]))
@@ -110,9 +149,11 @@ def event_conditions(f: EventFilter) -> list[Any]:
                   Event.lon >= minlon, Event.lon <= maxlon]
     if f.q:
         pat = _like(f.q.strip())
-        conds.append(or_(*[c.ilike(pat, escape="\\") for c in (
+        # Titles through a subquery over articles (a tenth of the rows), not a join per event.
+        conds.append(or_(*[ILike(c, pat) for c in (
             Event.trigger_text, Event.actor_text, Event.recipient_text, Event.location_text,
-            Event.location_name, Article.title)]))
+            Event.location_name)], Event.article_id.in_(
+                select(Article.id).where(ILike(Article.title, pat)))))
     if f.outlet:
         conds.append(Article.outlet == f.outlet)
     if f.article_id is not None:
@@ -120,10 +161,18 @@ def event_conditions(f: EventFilter) -> list[Any]:
     return conds
 
 
-def _events_base(f: EventFilter) -> Select:
-    # Only the latest version of an article keeps layers, but say so: old rows never leak.
-    return (select(Event).join(Article, Event.article_id == Article.id)
-            .where(Article.is_latest.is_(True), *event_conditions(f)))
+def _needs_article(f: EventFilter, sort: str = "") -> bool:
+    return bool(f.outlet) or sort.lstrip("-") in ("outlet", "published")
+
+
+def _events_base(f: EventFilter, sort: str = "") -> Select:
+    # Only latest article versions keep layers (the store deletes the old versions' events), so
+    # no `is_latest` join: that low-selectivity index made SQLite drive the query from
+    # `articles` and sort every event. `articles` is joined only when a filter or sort needs it.
+    stmt = select(Event)
+    if _needs_article(f, sort):
+        stmt = stmt.join(Article, Event.article_id == Article.id)
+    return stmt.where(*event_conditions(f))
 
 
 def order_clause(sort: str, sorts: dict[str, Any], tiebreak: Any) -> list[Any]:
@@ -132,13 +181,64 @@ def order_clause(sort: str, sorts: dict[str, Any], tiebreak: Any) -> list[Any]:
     col = sorts.get(sort.lstrip("-"))
     if col is None:
         col, desc = sorts["date"], True
-    primary = col.desc() if desc else col.asc()
-    # NULLs last either way: an undated event should not top a "newest first" table.
-    return [col.is_(None), primary, tiebreak.desc() if desc else tiebreak.asc()]
+    # NULLs last either way: an undated event should not top a "newest first" table. Written
+    # as NULLS LAST (not a leading `col IS NULL` key) so that `-date` walks the date index
+    # instead of sorting every row.
+    primary = (col.desc() if desc else col.asc()).nulls_last()
+    return [primary, tiebreak.desc() if desc else tiebreak.asc()]
 
 
-def count(session: Session, stmt: Select) -> int:
-    return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+def count(session: Session, stmt: Select, cap: int | None = None) -> tuple[int, bool]:
+    """The number of rows `stmt` yields and whether it was capped: with `cap`, counting stops
+    after cap + 1 rows, so a broad filter costs one bounded scan, not a full one."""
+    # only the first column (the id): SQLite can count from an index instead of reading rows
+    inner = stmt.with_only_columns(stmt.selected_columns[0]).order_by(None)
+    if cap is not None:
+        inner = inner.limit(cap + 1)
+    n = int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
+    if cap is not None and n > cap:
+        return cap, True
+    return n, False
+
+
+def page_total(session: Session, stmt: Select, offset: int, limit: int, n_rows: int) -> tuple[int, bool]:
+    """The total for a page of `n_rows` rows: a short page ends the result, so its total is known
+    without a second scan (a rare search term then costs one pass, not two)."""
+    if n_rows < limit and (n_rows or offset == 0):
+        return offset + n_rows, False
+    return count(session, stmt, COUNT_CAP)
+
+
+class TTLCache:
+    """A tiny per-process cache for aggregates that every dashboard load asks for (facets,
+    unfiltered stats): entries live `ttl` seconds and die at once when `marker` (the
+    database's last-ingest marker) changes, so a fresh ingest is never hidden for long."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 256,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.size, self.clock = ttl, size, clock
+        self.data: dict[Any, tuple[float, Any, Any]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, marker: Any, compute: Callable[[], Any]) -> Any:
+        now = self.clock()
+        with self.lock:
+            hit = self.data.get(key)
+        if hit is not None and hit[0] > now and hit[1] == marker:
+            return hit[2]
+        value = compute()
+        with self.lock:
+            if len(self.data) >= self.size:
+                self.data.clear()  # bounded memory; entries are cheap to recompute
+            self.data[key] = (now + self.ttl, marker, value)
+        return value
+
+
+def ingest_marker(session: Session) -> tuple[Any, ...]:
+    """Changes whenever articles are stored or replaced: the newest article id and the
+    number of latest articles (both answered from indexes)."""
+    return (session.scalar(select(func.max(Article.id))),
+            session.scalar(select(func.count()).select_from(Article).where(Article.is_latest.is_(True))))
 
 
 # ---------------------------------------------------------------- serialisation
@@ -213,12 +313,12 @@ FLAT_COLUMNS = [
 
 def list_events(session: Session, f: EventFilter, *, sort: str = "-date", limit: int = 50,
                 offset: int = 0) -> dict[str, Any]:
-    stmt = _events_base(f)
-    total = count(session, stmt)
+    stmt = _events_base(f, sort)
     rows = session.scalars(stmt.options(selectinload(Event.article).load_only(
         Article.id, Article.key, Article.title, Article.outlet, Article.url, Article.published))
         .order_by(*order_clause(sort, EVENT_SORTS, Event.id)).limit(limit).offset(offset)).all()
-    return {"total": total, "limit": limit, "offset": offset, "sort": sort,
+    total, capped = page_total(session, stmt, offset, limit, len(rows))
+    return {"total": total, "total_capped": capped, "limit": limit, "offset": offset, "sort": sort,
             "items": [event_json(v) for v in rows]}
 
 
@@ -226,7 +326,7 @@ def iter_event_rows(session: Session, f: EventFilter, *, sort: str = "-date",
                     limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Flat rows for downloads, streamed in chunks so a big export stays in bounded memory."""
     stmt = (select(Event, Article).join(Article, Event.article_id == Article.id)
-            .where(Article.is_latest.is_(True), *event_conditions(f))
+            .where(*event_conditions(f))
             .order_by(*order_clause(sort, EVENT_SORTS, Event.id)))
     if limit:
         stmt = stmt.limit(limit)
@@ -294,7 +394,7 @@ def canonical_conditions(f: EventFilter) -> list[Any]:
     if f.countries:
         conds.append(C.country.in_(f.countries))
     if f.admin1:
-        conds.append(C.admin1.ilike(_like(f.admin1), escape="\\"))
+        conds.append(ILike(C.admin1, _like(f.admin1)))
     if f.actor:
         conds.append(actor_condition(f.actor, [C.actor_code, C.recipient_code],
                                      [C.actor_name, C.recipient_name]))
@@ -307,8 +407,19 @@ def canonical_conditions(f: EventFilter) -> list[Any]:
         conds += [C.lat.is_not(None), C.lat >= minlat, C.lat <= maxlat, C.lon >= minlon, C.lon <= maxlon]
     if f.q:
         pat = _like(f.q.strip())
-        conds.append(or_(*[c.ilike(pat, escape="\\") for c in (
+        conds.append(or_(*[ILike(c, pat) for c in (
             C.location_name, C.actor_name, C.recipient_name)]))
+    # Filters on what the member reports say: a canonical event qualifies when one of its
+    # member events does (status, article) or one of its sources is from the outlet.
+    member: list[Any] = []
+    if f.status:
+        member.append(Event.status.in_(f.status))
+    if f.article_id is not None:
+        member.append(Event.article_id == f.article_id)
+    if member:
+        conds.append(exists().where(Event.canonical_id == C.id, *member))
+    if f.outlet:
+        conds.append(exists().where(EventSource.canonical_id == C.id, EventSource.outlet == f.outlet))
     return conds
 
 
@@ -335,17 +446,18 @@ def _source_json(s: EventSource) -> dict[str, Any]:
 def list_canonical(session: Session, f: EventFilter, *, sort: str = "-date", limit: int = 50,
                    offset: int = 0) -> dict[str, Any]:
     stmt = select(CanonicalEvent).where(*canonical_conditions(f))
-    total = count(session, stmt)
     rows = session.scalars(stmt.options(
         selectinload(CanonicalEvent.sources).selectinload(EventSource.article).load_only(Article.title))
         .order_by(*order_clause(sort, CANONICAL_SORTS, CanonicalEvent.id))
         .limit(limit).offset(offset)).all()
+    total, capped = page_total(session, stmt, offset, limit, len(rows))
     items = []
     for c in rows:
         d = canonical_json(c)
         d["sources"] = [_source_json(s) for s in sorted(c.sources, key=lambda s: (s.published or "", s.id))]
         items.append(d)
-    return {"total": total, "limit": limit, "offset": offset, "sort": sort, "items": items}
+    return {"total": total, "total_capped": capped, "limit": limit, "offset": offset, "sort": sort,
+            "items": items}
 
 
 def canonical_detail(session: Session, cid: int) -> dict[str, Any] | None:
@@ -367,23 +479,23 @@ def list_articles(session: Session, *, q: str | None = None, outlet: str | None 
         Article.is_latest.is_(True))
     if q:
         pat = _like(q.strip())
-        stmt = stmt.where(or_(Article.title.ilike(pat, escape="\\"), Article.text.ilike(pat, escape="\\")))
+        stmt = stmt.where(or_(ILike(Article.title, pat), ILike(Article.text, pat)))
     if outlet:
         stmt = stmt.where(Article.outlet == outlet)
     if date_from:
         stmt = stmt.where(Article.published_date >= date_from)
     if date_to:
         stmt = stmt.where(Article.published_date <= date_to)
-    total = count(session, stmt)
-    rows = session.execute(stmt.order_by(Article.published_date.is_(None), Article.published_date.desc(),
+    total, capped = count(session, stmt, COUNT_CAP)
+    rows = session.execute(stmt.order_by(Article.published_date.desc().nulls_last(),
                                          Article.id.desc()).limit(limit).offset(offset)).all()
-    return {"total": total, "limit": limit, "offset": offset,
+    return {"total": total, "total_capped": capped, "limit": limit, "offset": offset,
             "items": [dict(r._mapping) for r in rows]}
 
 
 def find_article(session: Session, ref: str) -> Article | None:
     """By database id, or by record id (`key`, latest version)."""
-    if ref.isdigit():
+    if ref.isdigit() and len(ref) < 19:  # beyond 64 bits it cannot be an id
         a = session.get(Article, int(ref))
         if a is not None:
             return a
@@ -427,13 +539,13 @@ def list_actors(session: Session, *, q: str | None = None, type_: str | None = N
     stmt = select(Actor)
     if q:
         pat = _like(q.strip())
-        conds = [Actor.name_ar.ilike(pat, escape="\\"), Actor.name_en.ilike(pat, escape="\\")]
-        if q.strip().isascii():
-            conds.append(Actor.code.like(q.strip().upper() + "%"))
+        conds = [ILike(Actor.name_ar, pat), ILike(Actor.name_en, pat)]
+        if q.strip().isascii() and _CODE.match(q.strip().upper()):
+            conds.append(code_prefix(Actor.code, q.strip().upper()))
         stmt = stmt.where(or_(*conds))
     if type_:
         stmt = stmt.where(Actor.type == type_)
-    total = count(session, stmt)
+    total, capped = count(session, stmt, COUNT_CAP)
     rows = session.scalars(stmt.order_by(Actor.mentions.desc(), Actor.id).limit(limit).offset(offset)).all()
     items = [{"id": r.id, "code": r.code, "name_ar": r.name_ar, "name_en": r.name_en, "type": r.type,
               "wikidata": r.wikidata, "mentions": r.mentions} for r in rows]
@@ -447,14 +559,15 @@ def list_actors(session: Session, *, q: str | None = None, type_: str | None = N
         for it in items:
             it["events_as_actor"] = int(as_actor.get(it["code"], 0)) if it["code"] else 0
             it["events_as_recipient"] = int(as_recipient.get(it["code"], 0)) if it["code"] else 0
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return {"total": total, "total_capped": capped, "limit": limit, "offset": offset, "items": items}
 
 
 def stats(session: Session, f: EventFilter) -> dict[str, Any]:
     """Counts of the filtered events by day, type and country (and the date span)."""
-    base = (select(Event.id, Event.date, Event.type, Event.country)
-            .join(Article, Event.article_id == Article.id)
-            .where(Article.is_latest.is_(True), *event_conditions(f)).subquery())
+    base = select(Event.id, Event.date, Event.type, Event.country)
+    if _needs_article(f):
+        base = base.join(Article, Event.article_id == Article.id)
+    base = base.where(*event_conditions(f)).subquery()
     total = int(session.scalar(select(func.count()).select_from(base)) or 0)
     by_day = session.execute(select(base.c.date, func.count()).where(base.c.date.is_not(None))
                              .group_by(base.c.date).order_by(base.c.date)).all()
@@ -475,11 +588,13 @@ def stats(session: Session, f: EventFilter) -> dict[str, Any]:
 
 def places(session: Session, f: EventFilter, *, limit: int = 2000) -> dict[str, Any]:
     """One point per located place with its event count (the map never gets raw events)."""
-    base = (select(Event.lat, Event.lon, Event.location_name, Event.country, Event.admin1,
-                   Event.geo_precision, Event.date)
-            .join(Article, Event.article_id == Article.id)
-            .where(Article.is_latest.is_(True), Event.lat.is_not(None), Event.lon.is_not(None),
-                   *event_conditions(f)).subquery())
+    base = select(Event.lat, Event.lon, Event.location_name, Event.country, Event.admin1,
+                  Event.geo_precision, Event.date)
+    unloc = select(func.count()).select_from(Event)
+    if _needs_article(f):
+        base = base.join(Article, Event.article_id == Article.id)
+        unloc = unloc.join(Article, Event.article_id == Article.id)
+    base = base.where(Event.lat.is_not(None), Event.lon.is_not(None), *event_conditions(f)).subquery()
     n = func.count().label("n")
     rows = session.execute(
         select(base.c.lat, base.c.lon, func.max(base.c.location_name), func.max(base.c.country),
@@ -487,9 +602,7 @@ def places(session: Session, f: EventFilter, *, limit: int = 2000) -> dict[str, 
                func.max(base.c.date))
         .group_by(base.c.lat, base.c.lon).order_by(n.desc(), base.c.lat, base.c.lon).limit(limit)).all()
     unlocated = session.scalar(
-        select(func.count()).select_from(Event).join(Article, Event.article_id == Article.id)
-        .where(Article.is_latest.is_(True), or_(Event.lat.is_(None), Event.lon.is_(None)),
-               *event_conditions(f))) if not f.bbox else 0
+        unloc.where(or_(Event.lat.is_(None), Event.lon.is_(None)), *event_conditions(f))) if not f.bbox else 0
     return {"items": [{"lat": r[0], "lon": r[1], "name": r[2], "country": r[3], "admin1": r[4],
                        "precision": r[5], "n": r[6], "last": r[7].isoformat() if r[7] else None}
                       for r in rows],
@@ -498,13 +611,13 @@ def places(session: Session, f: EventFilter, *, limit: int = 2000) -> dict[str, 
 
 def facets(session: Session) -> dict[str, Any]:
     """Values the filter controls offer: what exists in the database, with counts."""
-    latest = and_(Event.article_id == Article.id, Article.is_latest.is_(True))
-    types = session.execute(select(Event.type, func.count()).join(Article, latest)
+    # events need no `is_latest` join: only latest versions keep them (see _events_base)
+    types = session.execute(select(Event.type, func.count())
                             .group_by(Event.type).order_by(Event.type)).all()
-    modes = session.execute(select(Event.type, Event.mode, func.count()).join(Article, latest)
+    modes = session.execute(select(Event.type, Event.mode, func.count())
                             .where(Event.mode.is_not(None)).group_by(Event.type, Event.mode)
                             .order_by(Event.type, Event.mode)).all()
-    countries = session.execute(select(Event.country, func.count()).join(Article, latest)
+    countries = session.execute(select(Event.country, func.count())
                                 .where(Event.country.is_not(None)).group_by(Event.country)
                                 .order_by(func.count().desc(), Event.country)).all()
     outlets = session.execute(select(Article.outlet, func.count()).where(

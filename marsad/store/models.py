@@ -190,6 +190,8 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_type_date", "type", "date"),
         Index("ix_events_country_date", "country", "date"),
+        Index("ix_events_confidence", "confidence"),   # 0002: sort by confidence without a full sort
+        Index("ix_events_lat_lon", "lat", "lon"),      # 0002: bounding-box filter, map points
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

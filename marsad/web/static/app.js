@@ -120,10 +120,12 @@ async function loadTable() {
     body.append(tr);
   }
   if (!data.items.length) body.append(el("tr", { className: "empty-row" }, el("td", { colSpan: COLUMNS[state.view].length }, "no events match these filters")));
-  const last = Math.min(data.total, state.offset + data.items.length);
-  $("page-info").textContent = data.total ? `${fmt.format(state.offset + 1)}–${fmt.format(last)} of ${fmt.format(data.total)}` : "0";
+  const last = data.total_capped ? state.offset + data.items.length : Math.min(data.total, state.offset + data.items.length);
+  // past 10,000 matches the API stops counting (total_capped): say so, and keep paging open
+  const of = data.total_capped ? `${fmt.format(data.total)}+` : fmt.format(data.total);
+  $("page-info").textContent = data.total ? `${fmt.format(state.offset + 1)}–${fmt.format(last)} of ${of}` : "0";
   $("prev").disabled = state.offset === 0;
-  $("next").disabled = last >= data.total;
+  $("next").disabled = data.total_capped ? data.items.length < state.limit : last >= data.total;
 }
 
 // ------------------------------------------------------------------ aggregates
