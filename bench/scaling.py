@@ -17,11 +17,15 @@ from common import ANT, machine, peak_rss_mb
 
 
 def stream():
+    from marsad.errors import InputError
     from marsad.ingest.readers import article_from_json, finish
     with gzip.open(ANT, "rt", encoding="utf-8") as f:
         base = [json.loads(line) for line in f]
     for i, d in enumerate(cycle(base)):
-        yield finish(article_from_json(d, d.get("docno") or str(i)))
+        try:
+            yield finish(article_from_json(d, d.get("docno") or str(i)))
+        except InputError:
+            continue  # an empty article in the corpus: skipped, as `marsad extract` does
 
 
 def main():

@@ -75,8 +75,13 @@ def to_json(rec: Record) -> dict[str, Any]:
     return out
 
 
+# One encoder for the process (json.dumps with options builds a new one per call). Records
+# are trees, so the per-container circular-reference bookkeeping is skipped.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def dumps(rec: Record) -> str:
-    return json.dumps(to_json(rec), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(to_json(rec))
 
 
 def check_spans(d: dict) -> list[str]:

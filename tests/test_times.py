@@ -405,3 +405,12 @@ def test_dev_gold_times_f1_and_values():
     assert res["span_errors"] == 0
     assert res["times"]["f1"] >= 0.9
     assert res["time_value_accuracy"] >= 0.9
+
+
+def test_dates_past_the_calendar_range_are_skipped_not_fatal():
+    from datetime import date
+    from marsad.extract.times import extract_times
+    from marsad.text import analyse_text
+    doc = analyse_text("يعود تاريخ المدينة إلى ما قبل 12500 عام، وقد زارها الوفد أمس.", date(2018, 3, 1))
+    values = [t.value for t in extract_times(doc)]
+    assert "2018-02-28" in values

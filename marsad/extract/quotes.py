@@ -246,6 +246,34 @@ def _cue_of(norm: str, key: str) -> CueForm | None:
     return None
 
 
+# _cue_at by word form, for the per-token pass over every article. A token's key is a
+# function of its normalised form (the Doc segments each form one way), so the form alone
+# keys the cache; a plain dict read costs half the two-argument lru_cache look-up. Emptied
+# when it grows past _CUE_CACHE_MAX, so a long run keeps a bounded footprint.
+_CUE_CACHE: dict[str, CueForm | None] = {}
+_CUE_CACHE_MAX = 100_000
+_MISSING = object()
+
+
+def _cues(toks: list[Token]) -> list[CueForm | None]:
+    cache = _CUE_CACHE
+    get = cache.get
+    out: list[CueForm | None] = []
+    append = out.append
+    for t in toks:
+        if t.kind != "ar":
+            append(None)
+            continue
+        w = t.norm
+        c = get(w, _MISSING)
+        if c is _MISSING:
+            if len(cache) >= _CUE_CACHE_MAX:
+                cache.clear()
+            c = cache[w] = _cue_of(w, t.key)
+        append(c)
+    return out
+
+
 def _cue_form(tok: Token, lex: dict[str, CueForm]) -> str | None:
     """The lexicon form a cue token matched (قال for وقال)."""
     for f in _forms(tok):
@@ -383,7 +411,7 @@ class _Extractor:
         self.ent_starts = [e.span.start for e in self.entities]
         self.history: list[Speaker] = []
         self.regions = quoted_regions(doc.text)
-        self.cues = [_cue_at(t, self.lex) for t in self.toks]  # one lexicon look-up per token
+        self.cues = _cues(self.toks)  # one cached look-up per token
         self.by_sent: dict[int, list[_Hit]] = {}  # cue hits of each sentence, in order
         # offsets inside quotation marks: cues there belong to the quoted speaker's own words
         self.in_quote = bytearray(len(doc.text) + 1)

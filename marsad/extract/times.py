@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from marsad.extract import timelex as L
 from marsad.text import Doc
@@ -158,6 +159,25 @@ def _weekday_near(pub: date, wd: int, mode: str) -> date:
     return pub + timedelta(days=fwd or 7)
 
 
+def _peeled(w: str, k: str) -> str:
+    """Key of an Arabic word whose key `k` is not a time word: the word without the و ف ب ل ك
+    the segmenter left attached when that gives one (وشباط), else `k`."""
+    if w[:1] not in _PROCLITICS:  # the common case, decided without a cache look-up
+        return k
+    return _peeled_cached(w, k)
+
+
+_PROCLITICS = frozenset("وفبلك")
+
+
+@lru_cache(maxsize=50_000)
+def _peeled_cached(w: str, k: str) -> str:
+    for p in (1, 2):
+        if len(w) - p >= 4 and all(c in _PROCLITICS for c in w[:p]) and w[p:] in _KNOWN:
+            return w[p:]
+    return k
+
+
 class _Scanner:
     def __init__(self, doc: Doc, pub: date | None, pub_anchor: str):
         self.doc = doc
@@ -165,23 +185,23 @@ class _Scanner:
         self.n = len(self.toks)
         self.pub = pub
         self.pub_anchor = pub_anchor
-        self.K = [self._key(t) for t in self.toks]
+        # time-lexicon key of each token; most words need no peeling, so only those outside
+        # the lexicon go through the (cached) peeling of unsplit proclitics
+        self.K = [t.key if t.kind != "ar" or t.key in _KNOWN or t.norm[:1] not in _PROCLITICS
+                  else _peeled_cached(t.norm, t.key) for t in self.toks]
         self.N = [t.norm for t in self.toks]
         self.lim = 0  # one past the current sentence's last token
         self.last: Val | None = None  # most recent resolved time, for anaphoric anchors
         self.recent: dict[str, Val] = {}  # most recent per precision
         self.last_sent = -1  # sentence of self.last
+        self._bound = [getattr(self, name) for name in self._PATTERNS]  # bound once, not per token
 
     @staticmethod
     def _key(t: Token) -> str:
         k = t.key
         if t.kind != "ar" or k in _KNOWN:
             return k
-        w = t.norm
-        for p in (1, 2):  # و ف ب ل ك the segmenter left attached
-            if len(w) - p >= 4 and all(c in "وفبلك" for c in w[:p]) and w[p:] in _KNOWN:
-                return w[p:]
-        return k
+        return _peeled(t.norm, k)
 
     # -- small helpers -------------------------------------------------------------------
     def _prev(self, i: int) -> str:
@@ -679,9 +699,12 @@ class _Scanner:
         ("اليوم",): 0, ("الليله",): 0, ("غدا",): 1, ("الغد",): 1,
     }
     _REL_MAX = 3
+    _REL_FIRST = frozenset(k[0] for k in _REL)
 
     def p_relday(self, i: int) -> Hit | None:
         """اليوم، أمس، أول أمس، غداً، الليلة (and اليوم الأحد, أمس السبت)."""
+        if self.k(i) not in self._REL_FIRST:
+            return None  # the common case: no phrase of _REL starts here
         found = None
         for size in range(self._REL_MAX, 0, -1):
             key = tuple(self.k(i + x) for x in range(size))
@@ -1110,23 +1133,29 @@ class _Scanner:
 
     def parse(self, i: int) -> Hit | None:
         best = None
-        for name in self._PATTERNS:
-            h = getattr(self, name)(i)
+        for p in self._bound:
+            h = p(i)
             if h is not None and h.end > i and (best is None or h.end > best.end):
                 best = h
         return best
 
     def run(self) -> list[TimeExpr]:
-        toks, sents = self.toks, self.doc.sentences
+        toks, sents, K = self.toks, self.doc.sentences, self.K
         out: list[TimeExpr] = []
+        # only numbers, Latin words and time words can start an expression: a comprehension
+        # finds them faster than stepping through every token
+        starts = [j for j, t in enumerate(toks) if t.kind != "punct" and (t.kind != "ar" or K[j] in _KNOWN)]
         i = 0
-        while i < self.n:
+        for i0 in starts:
+            if i0 < i:
+                continue  # inside the last expression found
+            i = i0
             t = toks[i]
-            if t.kind == "punct" or (t.kind == "ar" and self.K[i] not in _KNOWN):
-                i += 1
-                continue
             self.lim = sents[t.sent].last
-            h = self.parse(i)
+            try:
+                h = self.parse(i)
+            except (ValueError, OverflowError):
+                h = None  # arithmetic past the calendar's range (منذ 2500 عام): no date to give
             if h is None:
                 i += 1
                 continue

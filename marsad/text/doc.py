@@ -11,8 +11,8 @@ offsets into the original text, so extractors never need to re-tokenise or re-no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
@@ -35,7 +35,7 @@ QUOTE_OPEN = "\"«“„'‘"
 QUOTE_CLOSE = "\"»”'’"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Token:
     i: int
     start: int  # offsets in the original text
@@ -46,18 +46,26 @@ class Token:
     sent: int
     seg: Segments
     key_start: int  # original offset where the token's key begins (after proclitics)
+    # copies of seg.key / seg.stem / seg.pre: extractors read them per token, about ten
+    # times per token, and a slot read is cheaper than the property chain it replaces
+    key: str = field(repr=False, compare=False)
+    stem: str = field(repr=False, compare=False)
+    pre: str = field(repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return self.seg.key
-
-    @property
-    def stem(self) -> str:
-        return self.seg.stem
-
-    @property
-    def pre(self) -> str:
-        return self.seg.pre
+    def __init__(self, i: int, start: int, end: int, text: str, norm: str, kind: str, sent: int,
+                 seg: Segments, key_start: int):
+        self.i = i
+        self.start = start
+        self.end = end
+        self.text = text
+        self.norm = norm
+        self.kind = kind
+        self.sent = sent
+        self.seg = seg
+        self.key_start = key_start
+        self.key = seg.key
+        self.stem = seg.stem
+        self.pre = seg.pre
 
     @property
     def is_word(self) -> bool:
@@ -73,9 +81,20 @@ class Sentence:
     last: int  # index one past its last token
 
 
-@lru_cache(maxsize=50_000)
-def _plain_segments(w: str) -> Segments:
-    return Segments("", False, w, "")
+# Segments per word form (news vocabularies are Zipfian: a few thousand forms make most
+# tokens). A plain dict read is the cheapest look-up there is; the dict is emptied when it
+# grows past _SEGMENTS_MAX so that a long-running process keeps a bounded footprint. The
+# token kind is a function of the form (the regex groups have disjoint alphabets), so the
+# form alone is the key.
+_SEGMENTS: dict[str, Segments] = {}
+_SEGMENTS_MAX = 200_000
+
+
+def _segments_of(w: str, kind: str | None) -> Segments:
+    if len(_SEGMENTS) >= _SEGMENTS_MAX:
+        _SEGMENTS.clear()
+    seg = _SEGMENTS[w] = segment(w) if kind == "ar" else Segments("", False, w, "")
+    return seg
 
 
 class Doc:
@@ -86,7 +105,8 @@ class Doc:
         self.tokens: list[Token] = []
         self.sentences: list[Sentence] = []
         self._tokenise()
-        self._char_tok: list[int] | None = None
+        self._tok_starts: list[int] | None = None  # token starts, for token_at
+        self._match_positions: dict | None = None  # first-token form -> positions (matcher.py)
 
     # -- construction -------------------------------------------------------------------
     def _tokenise(self) -> None:
@@ -102,6 +122,7 @@ class Doc:
         toks = self.tokens
         sents = self.sentences
         append = toks.append
+        seg_get = _SEGMENTS.get
         for m in _TOKEN_RE.finditer(norm):
             ns, ne = m.span()
             if ns >= next_bound:
@@ -114,7 +135,9 @@ class Doc:
                     sent_first = len(toks)
             kind = m.lastgroup
             w = m.group()
-            seg = segment(w) if kind == "ar" else _plain_segments(w)
+            seg = seg_get(w)
+            if seg is None:
+                seg = _segments_of(w, kind)
             if identity:
                 start, end = ns, ne
                 key_start = ns + len(seg.pre)
@@ -140,14 +163,12 @@ class Doc:
 
     def token_at(self, offset: int) -> int | None:
         """Index of the token covering original offset `offset`, or None."""
-        if self._char_tok is None:
-            m = [-1] * (len(self.text) + 1)
-            for t in self.tokens:
-                for c in range(t.start, t.end):
-                    m[c] = t.i
-            self._char_tok = m
-        if 0 <= offset < len(self._char_tok) and self._char_tok[offset] >= 0:
-            return self._char_tok[offset]
+        starts = self._tok_starts
+        if starts is None:  # token starts, built on first use (bisect: no per-character map)
+            starts = self._tok_starts = [t.start for t in self.tokens]
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and offset < self.tokens[i].end:
+            return i
         return None
 
     def sentence_of(self, token_index: int) -> Sentence:

@@ -8,11 +8,14 @@ the number of tokens (a trie walk bounded by the longest phrase).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, TypeVar
 
 from marsad.text.normalize import normalize
 from marsad.text.doc import _TOKEN_RE, Doc
+from marsad.text.segment import Segments
 
 T = TypeVar("T")
 
@@ -62,52 +65,88 @@ class PhraseMatcher(Generic[T]):
                 return []
         return node.get(None, [])
 
-    def _walk(self, doc: Doc, i: int, first_forms: tuple[str, ...]) -> tuple[int, list, tuple] | None:
-        toks = doc.tokens
-        best = None
-        for form in first_forms:
-            node = self._trie.get(form)
-            if node is None:
-                continue
-            path = [form]
-            if None in node and (best is None or 1 > best[0] - i):
-                best = (i + 1, node[None], tuple(path))
-            j = i + 1
-            while node and j < len(toks) and toks[j].sent == toks[i].sent:
-                node = node.get(toks[j].norm)
-                if node is None:
-                    break
-                path.append(toks[j].norm)
-                j += 1
-                if None in node and (best is None or j > best[0]):
-                    best = (j, node[None], tuple(path))
-        return best
-
     def find(self, doc: Doc, *, overlapping: bool = False, first: int = 0, last: int | None = None) -> list[Match]:
         """All matches in tokens[first:last], longest first at each position."""
         toks = doc.tokens
-        last = len(toks) if last is None else last
+        n = len(toks)
+        last = n if last is None else last
+        trie = self._trie
+        # the positions where a phrase may start: the document's first-token forms that are
+        # also first tokens of the trie (a C-level set intersection), then their positions;
+        # most tokens start no phrase and are never visited
+        by_form = _positions(doc)
+        starts = sorted({p for f in by_form.keys() & trie.keys() for p in by_form[f]})
         out: list[Match] = []
         i = first
-        while i < last:
+        for p in starts[bisect_left(starts, first):]:
+            if p < i:
+                continue  # inside the previous match
+            if p >= last:
+                break
+            i = p
             t = toks[i]
-            if t.kind == "punct":
-                i += 1
-                continue
-            seg = t.seg
-            forms = [t.key]
-            if seg.det:
-                forms.append(seg.stem)  # phrase written without ال
-            elif seg.suf:
-                forms.append(seg.stem)
-            if t.norm not in forms:
-                forms.append(t.norm)
-            hit = self._walk(doc, i, tuple(dict.fromkeys(forms)))
-            if hit and hit[0] <= last:
-                end, values, path = hit
+            forms = _FORMS.get(t.norm) or _forms(t.seg, t.norm)
+            # trie walk from token i, each first form in turn; the longest phrase wins and,
+            # at equal length, the earlier form (key before stem before surface form)
+            best: tuple[int, list, tuple[str, ...]] | None = None
+            for form in forms:
+                node = trie.get(form)
+                if node is None:  # another of its forms starts a phrase
+                    continue
+                path = [form]
+                if best is None and None in node:
+                    best = (i + 1, node[None], (form,))
+                sent = t.sent
+                j = i + 1
+                while node and j < n and toks[j].sent == sent:
+                    w = toks[j].norm
+                    node = node.get(w)
+                    if node is None:
+                        break
+                    path.append(w)
+                    j += 1
+                    if None in node and (best is None or j > best[0]):
+                        best = (j, node[None], tuple(path))
+            if best is not None and best[0] <= last:
+                end, values, path_t = best
                 for v in values:
-                    out.append(Match(i, end, v, path))
+                    out.append(Match(i, end, v, path_t))
                 i = i + 1 if overlapping else end
             else:
                 i += 1
         return out
+
+
+def _positions(doc: Doc) -> dict[str, list[int]]:
+    """First-token form -> token positions having it, built once per Doc and shared by every
+    matcher that runs on it."""
+    by_form = doc._match_positions
+    if by_form is None:
+        by_form = doc._match_positions = defaultdict(list)
+        cache = _FORMS
+        for t in doc.tokens:
+            if t.kind == "punct":
+                continue
+            forms = cache.get(t.norm)
+            if forms is None:
+                if len(cache) >= _FORMS_MAX:
+                    cache.clear()
+                forms = cache[t.norm] = _forms(t.seg, t.norm)
+            for f in forms:
+                by_form[f].append(t.i)
+    return by_form
+
+
+# first-token forms per word form (a token's segments are a function of its normalised
+# form, see doc.py), bounded like the other per-form caches
+_FORMS: dict[str, tuple[str, ...]] = {}
+_FORMS_MAX = 200_000
+
+
+def _forms(seg: Segments, norm: str) -> tuple[str, ...]:
+    """The forms a phrase's first token may take: the key, then the stem when the article or
+    a suffix was split off (phrases written without ال), then the surface form."""
+    key = seg.key
+    if seg.det or seg.suf:
+        return (key, seg.stem) if norm == key or norm == seg.stem else (key, seg.stem, norm)
+    return (key,) if norm == key else (key, norm)

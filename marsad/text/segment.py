@@ -10,7 +10,7 @@ the cost.
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.resources import resource_path
@@ -33,11 +33,12 @@ class Segments:
     det: bool  # the article ال (or the ل of لل) is present
     stem: str  # the word without proclitics, article and pronoun suffix
     suf: str  # attached pronoun, or ""
+    # Lexicon key: the word without proclitics, article kept, suffix kept. Computed once
+    # here (Segments are cached per word form) because every extractor reads it per token.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """Lexicon key: the word without proclitics, article kept, suffix kept."""
-        return ("ال" if self.det else "") + self.stem + self.suf
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", ("ال" if self.det else "") + self.stem + self.suf)
 
 
 class Vocabulary:
@@ -63,12 +64,13 @@ class Vocabulary:
 
 def _strip_proclitics(w: str, vocab: Vocabulary) -> tuple[str, str]:
     """Split off و/ف and ب/ل/ك (and س before an imperfect verb) when the rest is a known word."""
+    get = vocab.freqs.get  # the bound dict method: this runs for every new word form
     pre = ""
     rest = w
-    fw = vocab.get(w)
+    fw = get(w, 0)
     if len(rest) > 2 and rest[0] in _CONJ and w not in _KEEP_WHOLE:
         cand = rest[1:]
-        if cand.startswith("ال") or cand.startswith("لل") or vocab.get(cand) >= max(3, fw // 2):
+        if cand.startswith("ال") or cand.startswith("لل") or get(cand, 0) >= max(3, fw // 2):
             pre, rest = rest[0], cand
     if len(rest) > 3 and rest[0] in _PREP and rest not in _KEEP_WHOLE:
         cand = rest[1:]
@@ -76,11 +78,11 @@ def _strip_proclitics(w: str, vocab: Vocabulary) -> tuple[str, str]:
             return pre + "ل", "ال" + rest[2:]
         # a one-letter preposition is split only when the stem is far more common than the
         # whole form: بهجوم -> ب+هجوم, but بعده and بغداد stay (عده/غداد are other words)
-        if cand.startswith("ال") or vocab.get(cand) >= max(3, 10 * vocab.get(rest)):
+        if cand.startswith("ال") or get(cand, 0) >= max(3, 10 * get(rest, 0)):
             pre, rest = pre + rest[0], cand
     elif len(rest) > 3 and rest[0] == "س" and rest[1] in "يتنا" and pre:
         cand = rest[1:]
-        if vocab.get(cand) >= max(3, 2 * vocab.get(rest)):
+        if get(cand, 0) >= max(3, 2 * get(rest, 0)):
             pre, rest = pre + "س", cand
     return pre, rest
 
@@ -93,14 +95,15 @@ def _segment(w: str, vocab: Vocabulary) -> Segments:
         return Segments(pre, True, rest[2:], "")
     suf = ""
     if len(rest) > 3 and rest not in _KEEP_WHOLE:
-        frest = vocab.get(rest)
+        get = vocab.freqs.get
+        frest = get(rest, 0)
         for s in _SUFFIXES:
             if rest.endswith(s) and len(rest) - len(s) >= 2:
                 base = rest[: -len(s)]
                 # nouns take ت for ة before a suffix: حكومتها -> حكومه
                 cands = [base] + ([base[:-1] + "ه"] if base.endswith("ت") else [])
                 for b in cands:
-                    if vocab.get(b) >= max(5, 2 * frest):
+                    if get(b, 0) >= max(5, 2 * frest):
                         return Segments(pre, False, b, s)
     return Segments(pre, False, rest, suf)
 
