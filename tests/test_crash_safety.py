@@ -207,13 +207,14 @@ def test_sigkill_mid_ingest_of_300_articles(tmp_path):
 
 def test_ctrl_c_stores_completed_batches_only(tmp_path):
     """SIGINT (Ctrl-C): the batch in progress is dropped, the committed ones stay, exit is clean."""
-    corpus = ant_corpus(tmp_path / "corpus.jsonl", 20)
+    corpus = ant_corpus(tmp_path / "corpus.jsonl", 200)  # long enough to be mid-run when interrupted
     db = tmp_path / "int.db"
     p = subprocess.Popen([*MARSAD, "ingest", str(corpus), "--batch", "3", "--db", f"sqlite:///{db}"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     deadline = time.monotonic() + 300
     while p.poll() is None and time.monotonic() < deadline and sqlite_rows(db, "SELECT COUNT(*) FROM articles") < 6:
         time.sleep(0.05)
+    assert p.poll() is None, "ingest finished before it could be interrupted"
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=120)
     assert p.returncode != 0
