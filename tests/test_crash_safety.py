@@ -209,8 +209,10 @@ def test_ctrl_c_stores_completed_batches_only(tmp_path):
     """SIGINT (Ctrl-C): the batch in progress is dropped, the committed ones stay, exit is clean."""
     corpus = ant_corpus(tmp_path / "corpus.jsonl", 200)  # long enough to be mid-run when interrupted
     db = tmp_path / "int.db"
+    # a background CI job may start us with SIGINT ignored, which the child would inherit
     p = subprocess.Popen([*MARSAD, "ingest", str(corpus), "--batch", "3", "--db", f"sqlite:///{db}"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while p.poll() is None and time.monotonic() < deadline and sqlite_rows(db, "SELECT COUNT(*) FROM articles") < 6:
         time.sleep(0.05)
