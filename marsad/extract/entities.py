@@ -676,22 +676,25 @@ def _bodies(doc, spans: Spans) -> Spans:
     return out
 
 
-def _overlaps(a: tuple[int, int, str], spans: Spans) -> bool:
-    return any(f < a[1] and a[0] < l for f, l, _ in spans)
+def _tokens_of(spans: Spans) -> set[int]:
+    """The token indices the spans cover: overlap tests by set lookup, linear in the text
+    (pairwise span checks were quadratic on very long articles)."""
+    return {k for f, l, _ in spans for k in range(f, l)}
 
 
 def _merge(model: Spans, rules: Spans) -> list[tuple[int, int, str, str]]:
     """Rule spans win over model spans they overlap unless the model span is longer."""
     out: list[tuple[int, int, str, str]] = []
-    taken: Spans = []
+    model_at = {k: m for m in model for k in range(m[0], m[1])}
+    taken: set[int] = set()
     for f, l, ty in rules:
-        clash = [m for m in model if m[0] < l and f < m[1]]
-        if any(m[1] - m[0] > l - f for m in clash) or _overlaps((f, l, ty), taken):
+        clash = {model_at[k] for k in range(f, l) if k in model_at}
+        if any(m[1] - m[0] > l - f for m in clash) or any(k in taken for k in range(f, l)):
             continue
         out.append((f, l, ty, "rule"))
-        taken.append((f, l, ty))
+        taken.update(range(f, l))
     for f, l, ty in model:
-        if _overlaps((f, l, ty), taken):
+        if any(k in taken for k in range(f, l)):
             continue
         out.append((f, l, ty, "model"))
     out.sort()
@@ -775,15 +778,17 @@ def _lexicon_rules(doc, model: Spans) -> Spans:
     toks = doc.tokens
     rules: Spans = []
     lex = lexicons()
+    model_at = {k: m for m in model for k in range(m[0], m[1])}
     for f, l, ty in _lexicon_matches(doc, frozenset({"GPE", "ORGK", "PERK"})):
         if ty != "GPE":
             # curated names: well-known organisations and people (ترامب, حزب الله)
             rules.append((f, l, "ORG" if ty == "ORGK" else "PER"))
             continue
-        inside = [m for m in model if f <= m[0] and m[1] <= l]
-        if l - f > 1 and (inside or not _overlaps((f, l, ty), model)):
+        over = {model_at[k] for k in range(f, l) if k in model_at}
+        inside = [m for m in over if f <= m[0] and m[1] <= l]
+        if l - f > 1 and (inside or not over):
             rules.append((f, l, "LOC"))  # جنوب السودان over the model's السودان
-        elif l - f == 1 and not _overlaps((f, l, ty), model):
+        elif l - f == 1 and not over:
             t = toks[f]
             # a country name the model missed, unless it is an adjective after a noun
             adjective = f and toks[f - 1].seg.det and toks[f - 1].sent == t.sent and is_nationality(t)
@@ -811,7 +816,8 @@ def extract_entities(doc) -> list[Entity]:
         return []
     model = _clean_model_spans(doc, bio_spans(_tag_doc(doc)))
     rules = _lexicon_rules(doc, model)
-    rules += [b for b in _bodies(doc, model) if not _overlaps(b, rules)]
+    ruled = _tokens_of(rules)
+    rules += [b for b in _bodies(doc, model) if not any(k in ruled for k in range(b[0], b[1]))]
     rules.sort()
     merged = _merge(model, rules)
     ents: list[Entity] = []

@@ -30,6 +30,8 @@ Pipeline inside `extract_events(doc, layers)`:
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -1236,7 +1238,11 @@ def _refine_mode(m: Mention, cl: Clause, s_last: int) -> None:
 def _date(m: Mention, cl: Clause, times: list[tuple[int, int, TimeExpr]], s_first: int, s_last: int,
           doc: Doc) -> dict:
     best = None
-    for a, b, tx in times:
+    # times are sorted by start token: look only at the sentence's (linear scans over every
+    # time of a very long article, once per event, were quadratic)
+    lo = bisect_left(times, s_first, key=lambda x: x[0])
+    hi = bisect_left(times, s_last, key=lambda x: x[0])
+    for a, b, tx in times[lo:hi]:
         if a < s_first or b > s_last:
             continue
         # prefer the adjunct after the trigger (قصف صاروخي، في 5 أغسطس); a time before it
@@ -1994,14 +2000,25 @@ def _pronoun_target(m: Mention, cl: Clause, s_first: int) -> None:
         m.recipient = _antecedent(cl, m.first - 1, pron, s_first, m.actor)
 
 
+_MAX_QUOTE_CHARS = 20_000  # no reported statement runs longer than this
+
+
 def _speaker_actor(doc: Doc, cl: Clause, quotes: list, m: Mention) -> Arg | None:
     """Inside reported speech, a verbal act with no subject of its own is the speaker's."""
     start = doc.tokens[m.first].start
-    for q in quotes:
+    # quotes are sorted by start: those that open after this token cannot hold it; scanning
+    # back stops at quotes that opened too long before to reach it
+    holders = []
+    for j in range(bisect_right(quotes, start, key=lambda q: q.span.start) - 1, -1, -1):
+        q = quotes[j]
+        if q.span.start < start - _MAX_QUOTE_CHARS:
+            break
         if q.span.start <= start < q.span.end and q.speaker is not None:
-            a = doc.token_at(q.speaker.start)
-            b = doc.token_at(max(q.speaker.start, q.speaker.end - 1))
-            if a is not None and b is not None:
-                ent = cl.ent_at.get(a, (None,))[0]
-                return Arg(a, b + 1, ent)
+            holders.append(q)
+    for q in reversed(holders):  # in text order, as the quotes list has them
+        a = doc.token_at(q.speaker.start)
+        b = doc.token_at(max(q.speaker.start, q.speaker.end - 1))
+        if a is not None and b is not None:
+            ent = cl.ent_at.get(a, (None,))[0]
+            return Arg(a, b + 1, ent)
     return None

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 import weakref
 from dataclasses import dataclass, field
 
@@ -591,6 +592,27 @@ class PlaceLayer:
     adjectives: set[int] = field(default_factory=set)  # span starts of "القنصلية السعودية" nisbas
     dateline: str | None = None  # ISO-3 of the article's opening dateline, when the body names it too
     ambiguous: set[int] = field(default_factory=set)  # span starts of names two countries share about evenly
+    _starts: list[int] | None = None
+
+    _mentions: dict | None = None
+
+    def country_mention(self, iso: str) -> Place | None:
+        """The first mention naming country `iso` (a country-precision one preferred), not a
+        dateline or an adjective; cached, as every event of the article may ask."""
+        if self._mentions is None:
+            self._mentions = {}
+        if iso not in self._mentions:
+            named = [p for p in self.places if p.country == iso and p.span.start not in self.datelines
+                     and p.span.start not in self.adjectives]
+            self._mentions[iso] = next((p for p in named if p.precision == "country"), named[0] if named else None)
+        return self._mentions[iso]
+
+    def between(self, start: int, end: int) -> list[Place]:
+        """Places whose span starts in [start, end): a binary search, since per-event scans of
+        every place of the article would be quadratic on long texts. `places` is sorted."""
+        if self._starts is None or len(self._starts) != len(self.places):
+            self._starts = [p.span.start for p in self.places]
+        return self.places[bisect_left(self._starts, start):bisect_left(self._starts, end)]
 
 
 # The place layer of each analysed Doc, for event_location (weak keys: freed with the Doc).
@@ -819,7 +841,7 @@ def _clause_place(doc: Doc, layer: PlaceLayer, s, trigger_first: int, trigger_la
     # second choice: a town or site the sentence is about, though nothing governs it
     # (وعادت دوما لسيطرة الحكومة … بعد سنوات من الحصار), or a place in no one country
     topic: tuple[float, Place, int] | None = None
-    for p in [*layer.places, *_territory_places(doc, s)]:
+    for p in [*layer.between(s.start, s.end), *_territory_places(doc, s)]:
         if not (s.start <= p.span.start < s.end) or p.span.start in layer.datelines \
                 or p.span.start in layer.adjectives:
             continue
@@ -968,7 +990,8 @@ def _stance_subject(doc: Doc, layer: PlaceLayer, s, trigger_first: int, trigger_
         j -= 1
     if not (t.pre or j < s.first or toks[j].kind == "punct" or toks[j].key in _CLAUSE_OPENERS):
         return None  # a subject stands before the verb
-    for p in layer.places:
+    near = toks[min(trigger_first + 6, len(toks) - 1)].end + 1
+    for p in layer.between(toks[trigger_last - 1].start if trigger_last else 0, near):
         if not p.country or p.span.start in layer.datelines or p.span.start in layer.adjectives \
                 or not (p.precision == "country" or _is_capital(p)):
             continue
@@ -1007,14 +1030,13 @@ def _country_fallback(doc: Doc, layer: PlaceLayer, s, sentence_index: int,
         top = focus[iso]
         second = max((v for k, v in focus.items() if k != iso), default=0.0)
         if top >= 1.5 * second or top - second >= 2:
-            named = [p for p in layer.places if p.country == iso and p.span.start not in layer.datelines
-                     and p.span.start not in layer.adjectives]
-            mention = next((p for p in named if p.precision == "country"), named[0] if named else None)
+            mention = layer.country_mention(iso)
             if mention is not None:
                 return _country_place(doc, iso, mention.span)
     # last resort: a country named right before the trigger, as its subject (السودان يدعم)
     if trigger_first >= 1:
-        for p in layer.places:
+        toks = doc.tokens
+        for p in layer.between(toks[max(0, trigger_first - 8)].start, toks[trigger_first].start):
             a = doc.token_at(p.span.start)
             b = doc.token_at(p.span.end - 1)
             if a is not None and b is not None and p.precision == "country" and p.country \
@@ -1085,7 +1107,7 @@ def _previous_place(doc: Doc, layer: PlaceLayer, sentence_index: int) -> Place |
             return None
         ps = doc.sentences[k]
         best: tuple[int, int, Place] | None = None
-        for p in layer.places:
+        for p in layer.between(ps.start, ps.end):
             if not (ps.start <= p.span.start < ps.end) or not p.country or p.precision == "country" \
                     or p.span.start in layer.datelines or p.span.start in layer.adjectives:
                 continue
@@ -1105,7 +1127,7 @@ def _nisba_counts(doc: Doc, s, layer: PlaceLayer | None = None) -> dict[str, tup
     place (العاصمة الإثيوبية، دوما السورية) is left out: that place was weighed already."""
     ends = set()
     if layer is not None:
-        for p in layer.places:
+        for p in layer.between(s.start, s.end):
             if s.start <= p.span.start < s.end:
                 b = doc.token_at(max(p.span.start, p.span.end - 1))
                 if b is not None:
@@ -1131,7 +1153,9 @@ def _sentence_countries(doc: Doc, s, layer: PlaceLayer, lo: int, hi: int) -> set
     """Countries named (not as adjectives) in tokens [lo, hi) of sentence s."""
     lo, hi = max(lo, s.first), min(hi, s.last)
     out = set()
-    for p in layer.places:
+    if lo >= hi:
+        return out
+    for p in layer.between(doc.tokens[lo].start, doc.tokens[hi - 1].end):
         a = doc.token_at(p.span.start)
         if a is not None and lo <= a < hi and p.country and p.precision == "country" \
                 and p.span.start not in layer.datelines and p.span.start not in layer.adjectives:
