@@ -124,29 +124,33 @@ def actor_condition(value: str, code_cols: list[Any], text_cols: list[Any]) -> A
     return or_(*conds)
 
 
-def event_conditions(f: EventFilter) -> list[Any]:
+def _common_conditions(f: EventFilter, M: Any, actor_names: list[Any]) -> list[Any]:
+    """Filters that events and canonical events share, on whichever model M is."""
     conds: list[Any] = []
     if f.types:
-        conds.append(Event.type.in_(f.types))
+        conds.append(M.type.in_(f.types))
     if f.modes:
-        conds.append(Event.mode.in_(f.modes))
-    if f.status:
-        conds.append(Event.status.in_(f.status))
+        conds.append(M.mode.in_(f.modes))
     if f.countries:
-        conds.append(Event.country.in_(f.countries))
+        conds.append(M.country.in_(f.countries))
     if f.admin1:
-        conds.append(ILike(Event.admin1, _like(f.admin1)))
+        conds.append(ILike(M.admin1, _like(f.admin1)))
     if f.actor:
-        conds.append(actor_condition(f.actor, [Event.actor_code, Event.recipient_code],
-                                     [Event.actor_text, Event.recipient_text]))
+        conds.append(actor_condition(f.actor, [M.actor_code, M.recipient_code], actor_names))
     if f.date_from:
-        conds.append(Event.date >= f.date_from)
+        conds.append(M.date >= f.date_from)
     if f.date_to:
-        conds.append(Event.date <= f.date_to)
+        conds.append(M.date <= f.date_to)
     if f.bbox:
         minlon, minlat, maxlon, maxlat = f.bbox
-        conds += [Event.lat.is_not(None), Event.lat >= minlat, Event.lat <= maxlat,
-                  Event.lon >= minlon, Event.lon <= maxlon]
+        conds += [M.lat.is_not(None), M.lat >= minlat, M.lat <= maxlat, M.lon >= minlon, M.lon <= maxlon]
+    return conds
+
+
+def event_conditions(f: EventFilter) -> list[Any]:
+    conds = _common_conditions(f, Event, [Event.actor_text, Event.recipient_text])
+    if f.status:
+        conds.append(Event.status.in_(f.status))
     if f.q:
         pat = _like(f.q.strip())
         # Titles through a subquery over articles (a tenth of the rows), not a join per event.
@@ -386,25 +390,7 @@ def event_detail(session: Session, event_id: int) -> dict[str, Any] | None:
 
 def canonical_conditions(f: EventFilter) -> list[Any]:
     C = CanonicalEvent
-    conds: list[Any] = []
-    if f.types:
-        conds.append(C.type.in_(f.types))
-    if f.modes:
-        conds.append(C.mode.in_(f.modes))
-    if f.countries:
-        conds.append(C.country.in_(f.countries))
-    if f.admin1:
-        conds.append(ILike(C.admin1, _like(f.admin1)))
-    if f.actor:
-        conds.append(actor_condition(f.actor, [C.actor_code, C.recipient_code],
-                                     [C.actor_name, C.recipient_name]))
-    if f.date_from:
-        conds.append(C.date >= f.date_from)
-    if f.date_to:
-        conds.append(C.date <= f.date_to)
-    if f.bbox:
-        minlon, minlat, maxlon, maxlat = f.bbox
-        conds += [C.lat.is_not(None), C.lat >= minlat, C.lat <= maxlat, C.lon >= minlon, C.lon <= maxlon]
+    conds = _common_conditions(f, C, [C.actor_name, C.recipient_name])
     if f.q:
         pat = _like(f.q.strip())
         conds.append(or_(*[ILike(c, pat) for c in (
